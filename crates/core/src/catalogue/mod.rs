@@ -1,0 +1,10 @@
+//! The procedure catalogue (danh mục thủ tục hành chính): what each procedure requires,
+//! how long it may take, what it costs, and the internal workflow that handles it.
+
+mod import;
+mod procedure;
+mod workflow;
+
+pub use import::{parse_file, parse_procedure, ImportRow, RawProcedure};
+pub use procedure::{DocumentKind, Fee, Level, OnlineLevel, Procedure, RequiredDocument};
+pub use workflow::{default_workflow, AgencyTarget, WorkflowStep};

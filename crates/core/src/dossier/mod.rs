@@ -1,0 +1,13 @@
+//! The dossier (hồ sơ): its states, who may do what, and the event log that records it.
+
+mod action;
+mod event;
+mod role;
+mod state;
+mod transition;
+
+pub use action::{Action, ActionKind, Delivery, SupplementItem};
+pub use event::{chain_hash, EventRecord, GENESIS_HASH};
+pub use role::{Actor, Grant, Party, Role};
+pub use state::{Channel, State};
+pub use transition::{decide, permitted, scope_agency, AgencyId, DossierFacts, EventDraft, Refusal, StepFacts, Transition};

@@ -1,0 +1,15 @@
+//! motcua's domain core: every rule of the one-stop system as plain functions over data.
+//!
+//! No IO, no async, no database, no clock: callers pass the current instant and any
+//! randomness in. Adapters (storage, web, jobs) depend on this crate, never the reverse.
+
+pub mod calendar;
+pub mod catalogue;
+pub mod dossier;
+pub mod ids;
+pub mod money;
+pub mod text;
+pub mod validation;
+pub mod time;
+
+pub use money::Money;
