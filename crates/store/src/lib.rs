@@ -1,0 +1,157 @@
+//! motcua's storage: one schema on SQLite (default, WAL, one writer) or PostgreSQL, behind
+//! one [`Store`]. Every query is written once in portable SQL and runs through sqlx's `Any`
+//! driver; where the two databases really differ the SQL sits side by side, named.
+//!
+//! Instants are stored as BIGINT milliseconds since the Unix epoch (UTC) so the same
+//! column type, comparison and index work on both databases and the event hash covers
+//! exactly what is stored.
+
+mod catalogue;
+mod counters;
+mod dossiers;
+mod error;
+mod events;
+mod files;
+mod idempotency;
+pub mod read;
+mod reference;
+mod sql;
+mod users;
+
+pub use catalogue::{ImportReport, ProcedureRow};
+pub use dossiers::{ActionOutcome, DocumentRow, DossierRow, NewDocument, NewDossier};
+pub use error::StoreError;
+pub use events::{ChainBreak, EventRow};
+pub use files::{BlobStore, StoredBlob};
+pub use idempotency::{IdempotencyKey, StoredResponse};
+pub use reference::{AgencyRow, NewAgency, UnitRow};
+pub use users::{SessionUser, UserRow};
+
+use motcua_core::time::Instant;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Connection settings.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Connections for readers (and, on PostgreSQL, writers too).
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions { max_connections: 16, acquire_timeout: Duration::from_secs(5) }
+    }
+}
+
+/// The database of one motcua deployment.
+#[derive(Clone)]
+pub struct Store {
+    /// SQLite allows one writer at a time; a one-connection pool queues writers in the
+    /// application instead of failing them with SQLITE_BUSY. On PostgreSQL this is the
+    /// same pool as `read`.
+    write: AnyPool,
+    read: AnyPool,
+    backend: Backend,
+}
+
+/// Milliseconds since the epoch of an instant.
+pub fn ms(at: Instant) -> i64 {
+    at.timestamp_millis()
+}
+
+/// The instant of a millisecond timestamp (the epoch if out of range, which stored data never is).
+pub fn from_ms(ms: i64) -> Instant {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+impl Store {
+    /// Connects to `sqlite://PATH` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Config(format!("unsupported database URL (use sqlite:// or postgres://): {url}")));
+        };
+        match backend {
+            Backend::Sqlite => {
+                let url = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
+                let connect = AnyConnectOptions::from_str(&url)?;
+                let pool = |n: u32| {
+                    AnyPoolOptions::new()
+                        .max_connections(n)
+                        .acquire_timeout(options.acquire_timeout)
+                        .after_connect(|conn, _meta| {
+                            Box::pin(async move {
+                                // WAL lets readers run beside the writer; NORMAL sync is durable
+                                // across application crashes and loses at most the last
+                                // transactions on power loss, the usual WAL trade-off.
+                                for pragma in [
+                                    "PRAGMA journal_mode = WAL",
+                                    "PRAGMA synchronous = NORMAL",
+                                    "PRAGMA busy_timeout = 5000",
+                                    "PRAGMA foreign_keys = ON",
+                                    "PRAGMA cache_size = -32000",
+                                ] {
+                                    conn.execute(pragma).await?;
+                                }
+                                Ok(())
+                            })
+                        })
+                        .connect_with(connect.clone())
+                };
+                let write = pool(1).await?;
+                let read = pool(options.max_connections.max(2)).await?;
+                Ok(Store { write, read, backend })
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(options.max_connections)
+                    .acquire_timeout(options.acquire_timeout)
+                    .connect(url)
+                    .await?;
+                Ok(Store { write: pool.clone(), read: pool, backend })
+            }
+        }
+    }
+
+    /// Applies pending migrations (run on every start; released migrations never change).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.write).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.write).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Cheap liveness probe for `/healthz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}

@@ -1,12 +1,14 @@
 //! The dossier (hồ sơ): its states, who may do what, and the event log that records it.
 
 mod action;
+mod effects;
 mod event;
 mod role;
 mod state;
 mod transition;
 
 pub use action::{Action, ActionKind, Delivery, SupplementItem};
+pub use effects::{counter_metrics, notifies_applicant};
 pub use event::{chain_hash, EventRecord, GENESIS_HASH};
 pub use role::{Actor, Grant, Party, Role};
 pub use state::{Channel, State};

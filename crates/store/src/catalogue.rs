@@ -1,0 +1,106 @@
+//! The procedure catalogue: idempotent import and search.
+
+use crate::sql::SqlBuilder;
+use crate::{ms, Store, StoreError};
+use motcua_core::catalogue::Procedure;
+use motcua_core::time::Instant;
+use std::collections::HashMap;
+
+/// A stored procedure.
+#[derive(Debug, Clone)]
+pub struct ProcedureRow {
+    pub id: i64,
+    pub procedure: Procedure,
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+fn decode(id: i64, data: &str) -> Result<ProcedureRow, StoreError> {
+    let procedure = serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("procedure {id}: {e}")))?;
+    Ok(ProcedureRow { id, procedure })
+}
+
+impl Store {
+    /// Imports procedures in one transaction, matching by code: new ones are inserted,
+    /// changed ones updated, identical ones left alone, so running an import twice
+    /// changes nothing the second time.
+    pub async fn import_procedures(&self, procedures: &[Procedure], now: Instant) -> Result<ImportReport, StoreError> {
+        let existing: HashMap<String, String> =
+            sqlx::query_as::<_, (String, String)>("SELECT code, data FROM procedures").fetch_all(&self.read).await?.into_iter().collect();
+        let mut report = ImportReport::default();
+        let mut tx = self.write.begin().await?;
+        for p in procedures {
+            let data = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            match existing.get(&p.code) {
+                Some(old) if *old == data => {
+                    report.unchanged += 1;
+                    continue;
+                }
+                Some(_) => report.updated += 1,
+                None => report.inserted += 1,
+            }
+            sqlx::query(
+                "INSERT INTO procedures (code, name, field, level, online, search_text, data, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (code) DO UPDATE SET name = excluded.name, field = excluded.field, level = excluded.level, online = excluded.online, \
+                 search_text = excluded.search_text, data = excluded.data, updated_at = excluded.updated_at",
+            )
+            .bind(&p.code)
+            .bind(&p.name)
+            .bind(&p.field)
+            .bind(p.level.as_str())
+            .bind(p.online.as_str())
+            .bind(p.search_text())
+            .bind(&data)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    pub async fn procedure_by_code(&self, code: &str) -> Result<Option<ProcedureRow>, StoreError> {
+        let row: Option<(i64, String)> = sqlx::query_as("SELECT id, data FROM procedures WHERE code = $1").bind(code).fetch_optional(&self.read).await?;
+        row.map(|(id, data)| decode(id, &data)).transpose()
+    }
+
+    pub async fn procedure_by_id(&self, id: i64) -> Result<Option<ProcedureRow>, StoreError> {
+        let row: Option<(i64, String)> = sqlx::query_as("SELECT id, data FROM procedures WHERE id = $1").bind(id).fetch_optional(&self.read).await?;
+        row.map(|(id, data)| decode(id, &data)).transpose()
+    }
+
+    pub async fn count_procedures(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM procedures").fetch_one(&self.read).await?)
+    }
+
+    /// Procedures whose folded text contains every folded word of `words`, in code order
+    /// after `after` (keyset), at most `limit`. An empty word list lists everything.
+    pub async fn search_procedures(
+        &self,
+        words: &[String],
+        level: Option<&str>,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<ProcedureRow>, StoreError> {
+        let mut q = SqlBuilder::new("SELECT id, data FROM procedures WHERE 1 = 1");
+        for w in words {
+            // Words are folded to [a-z0-9], so they hold no LIKE wildcard.
+            q.push(" AND search_text LIKE ").bind(format!("%{w}%"));
+        }
+        if let Some(l) = level {
+            q.push(" AND level = ").bind(l.to_string());
+        }
+        if let Some(a) = after {
+            q.push(" AND code > ").bind(a.to_string());
+        }
+        q.push(" ORDER BY code LIMIT ").bind(limit);
+        let rows: Vec<(i64, String)> = sqlx::query_as_with(&q.sql, q.args).fetch_all(&self.read).await?;
+        rows.iter().map(|(id, data)| decode(*id, data)).collect()
+    }
+}

@@ -1,0 +1,384 @@
+//! The dossier aggregate: creation and actions, each in one transaction that writes the
+//! dossier row (optimistic version check), its event (hash-chained), outbox rows, daily
+//! counters and the idempotency record together — or nothing.
+
+use crate::counters::bump;
+use crate::events::append_event;
+use crate::idempotency::{IdempotencyKey, StoredResponse};
+use crate::{from_ms, ms, Store, StoreError};
+use motcua_core::calendar::{Outcome, ProcessingTime};
+use motcua_core::dossier::{counter_metrics, notifies_applicant, Channel, DossierFacts, State, StepFacts, Transition, GENESIS_HASH};
+use motcua_core::ids::{AgencyCode, DossierCodeFormat};
+use motcua_core::time::{local_date, Instant};
+use sqlx::AnyConnection;
+
+/// A stored dossier.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DossierRow {
+    pub id: i64,
+    pub reference: String,
+    pub code: Option<String>,
+    pub procedure_id: i64,
+    pub receiving_agency_id: i64,
+    pub channel: String,
+    pub state: String,
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub applicant_id_number: String,
+    pub applicant_phone: String,
+    pub applicant_email: Option<String>,
+    pub applicant_address: Option<String>,
+    pub delivery: String,
+    pub processing: String,
+    pub steps: String,
+    pub current_step: Option<i64>,
+    pub step_started_at: Option<i64>,
+    pub submitted_at: i64,
+    pub received_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub original_due_at: Option<i64>,
+    pub paused_at: Option<i64>,
+    pub supplement_requests: i64,
+    pub extended: i64,
+    pub finished_at: Option<i64>,
+    pub outcome: Option<String>,
+    pub returned_at: Option<i64>,
+    pub version: i64,
+    pub last_hash: String,
+    pub updated_at: i64,
+}
+
+pub(crate) const DOSSIER_COLUMNS: &str = "id, reference, code, procedure_id, receiving_agency_id, channel, state, applicant_kind, \
+    applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, delivery, processing, steps, \
+    current_step, step_started_at, submitted_at, received_at, due_at, original_due_at, paused_at, supplement_requests, extended, \
+    finished_at, outcome, returned_at, version, last_hash, updated_at";
+
+fn corrupt(id: i64, what: &str) -> StoreError {
+    StoreError::Corrupt(format!("dossier {id}: bad {what}"))
+}
+
+impl DossierRow {
+    /// The facts the core rules work on.
+    pub fn facts(&self) -> Result<DossierFacts, StoreError> {
+        let processing: ProcessingTime = serde_json::from_str(&self.processing).map_err(|_| corrupt(self.id, "processing"))?;
+        Ok(DossierFacts {
+            state: self.state()?,
+            receiving_agency: self.receiving_agency_id,
+            processing,
+            steps: self.steps()?,
+            current_step: self.current_step.map(|s| s as usize),
+            step_started_at: self.step_started_at.map(from_ms),
+            received_at: self.received_at.map(from_ms),
+            due_at: self.due_at.map(from_ms),
+            original_due_at: self.original_due_at.map(from_ms),
+            paused_at: self.paused_at.map(from_ms),
+            supplement_requests: self.supplement_requests as u32,
+            extended: self.extended != 0,
+            finished_at: self.finished_at.map(from_ms),
+            outcome: self.outcome.as_deref().and_then(Outcome::parse),
+        })
+    }
+
+    pub fn state(&self) -> Result<State, StoreError> {
+        State::parse(&self.state).ok_or_else(|| corrupt(self.id, "state"))
+    }
+
+    pub fn channel(&self) -> Result<Channel, StoreError> {
+        Channel::parse(&self.channel).ok_or_else(|| corrupt(self.id, "channel"))
+    }
+
+    pub fn steps(&self) -> Result<Vec<StepFacts>, StoreError> {
+        serde_json::from_str(&self.steps).map_err(|_| corrupt(self.id, "steps"))
+    }
+
+    /// The code if issued, else the provisional reference.
+    pub fn public_id(&self) -> &str {
+        self.code.as_deref().unwrap_or(&self.reference)
+    }
+}
+
+/// A dossier to create.
+#[derive(Debug, Clone)]
+pub struct NewDossier {
+    pub reference: String,
+    pub procedure_id: i64,
+    pub receiving_agency_id: i64,
+    /// Every agency the workflow involves besides the receiving one.
+    pub step_agencies: Vec<i64>,
+    pub channel: Channel,
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub applicant_id_number: String,
+    pub applicant_phone: String,
+    pub applicant_email: Option<String>,
+    pub applicant_address: Option<String>,
+    pub delivery: String,
+    pub processing: ProcessingTime,
+    pub steps: Vec<StepFacts>,
+    pub documents: Vec<NewDocument>,
+}
+
+/// A document attached to a new dossier (its bytes are already in the blob store).
+#[derive(Debug, Clone)]
+pub struct NewDocument {
+    pub name: String,
+    pub sha256: String,
+    pub size: i64,
+    pub content_type: String,
+    pub original_name: String,
+}
+
+/// A stored document of a dossier.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct DocumentRow {
+    pub id: i64,
+    pub name: String,
+    pub sha256: String,
+    pub original_name: String,
+    pub size: i64,
+    pub content_type: String,
+}
+
+/// The result of an action: the dossier as committed, and the response stored for the
+/// idempotency key (if one was given).
+#[derive(Debug, Clone)]
+pub struct ActionOutcome {
+    pub dossier: DossierRow,
+    pub response: Option<StoredResponse>,
+}
+
+/// What an action needs beyond the transition itself.
+pub struct ActionContext<'a> {
+    pub actor: &'a str,
+    pub now: Instant,
+    /// Code of the receiving agency, to issue the dossier code at reception.
+    pub agency_code: &'a AgencyCode,
+    pub code_format: &'a DossierCodeFormat,
+}
+
+/// Renders the response stored under an idempotency key from the committed dossier.
+pub type Render<'a> = &'a (dyn Fn(&DossierRow) -> StoredResponse + Send + Sync);
+
+impl Store {
+    /// Creates a dossier and applies its first transitions (submission, and reception
+    /// when entered at the counter), all in one transaction.
+    pub async fn create_dossier(
+        &self,
+        new: &NewDossier,
+        transitions: &[Transition],
+        ctx: &ActionContext<'_>,
+        idem: Option<(&IdempotencyKey, Render<'_>)>,
+    ) -> Result<ActionOutcome, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let processing = serde_json::to_string(&new.processing).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let steps = serde_json::to_string(&new.steps).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO dossiers (reference, procedure_id, receiving_agency_id, channel, state, applicant_kind, applicant_name, \
+             applicant_id_number, applicant_phone, applicant_email, applicant_address, delivery, processing, steps, submitted_at, \
+             version, last_hash, updated_at) \
+             VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $14) RETURNING id",
+        )
+        .bind(&new.reference)
+        .bind(new.procedure_id)
+        .bind(new.receiving_agency_id)
+        .bind(new.channel.as_str())
+        .bind(&new.applicant_kind)
+        .bind(&new.applicant_name)
+        .bind(&new.applicant_id_number)
+        .bind(&new.applicant_phone)
+        .bind(&new.applicant_email)
+        .bind(&new.applicant_address)
+        .bind(&new.delivery)
+        .bind(&processing)
+        .bind(&steps)
+        .bind(ms(ctx.now))
+        .bind(GENESIS_HASH)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut agencies = vec![new.receiving_agency_id];
+        agencies.extend(new.step_agencies.iter().copied().filter(|a| *a != new.receiving_agency_id));
+        agencies.sort_unstable();
+        agencies.dedup();
+        for a in agencies {
+            sqlx::query("INSERT INTO dossier_agencies (agency_id, dossier_id) VALUES ($1, $2)").bind(a).bind(id).execute(&mut *tx).await?;
+        }
+        for d in &new.documents {
+            sqlx::query("INSERT INTO blobs (sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING")
+                .bind(&d.sha256)
+                .bind(d.size)
+                .bind(&d.content_type)
+                .bind(ms(ctx.now))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO dossier_documents (dossier_id, name, sha256, original_name, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id)
+                .bind(&d.name)
+                .bind(&d.sha256)
+                .bind(&d.original_name)
+                .bind(ms(ctx.now))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let mut version = 0;
+        let mut last_hash = GENESIS_HASH.to_string();
+        for t in transitions {
+            (version, last_hash) = apply_in_tx(&mut tx, id, version, &last_hash, new.receiving_agency_id, new.channel, t, ctx).await?;
+        }
+        let dossier = load(&mut tx, id).await?;
+        let response = store_idempotent(&mut tx, idem, &dossier, ctx.now).await?;
+        tx.commit().await?;
+        Ok(ActionOutcome { dossier, response })
+    }
+
+    /// Applies a decided transition to a dossier last read at `dossier.version`.
+    /// Fails with [`StoreError::Conflict`] if someone changed it since.
+    pub async fn apply_action(
+        &self,
+        dossier: &DossierRow,
+        transition: &Transition,
+        ctx: &ActionContext<'_>,
+        idem: Option<(&IdempotencyKey, Render<'_>)>,
+    ) -> Result<ActionOutcome, StoreError> {
+        let mut tx = self.write.begin().await?;
+        apply_in_tx(&mut tx, dossier.id, dossier.version, &dossier.last_hash, dossier.receiving_agency_id, dossier.channel()?, transition, ctx).await?;
+        let updated = load(&mut tx, dossier.id).await?;
+        let response = store_idempotent(&mut tx, idem, &updated, ctx.now).await?;
+        tx.commit().await?;
+        Ok(ActionOutcome { dossier: updated, response })
+    }
+
+    /// A dossier by its code or its provisional reference.
+    pub async fn dossier_by_public_id(&self, public_id: &str) -> Result<Option<DossierRow>, StoreError> {
+        // Two indexed lookups rather than `code = $1 OR reference = $1`, which SQLite
+        // cannot answer from the two unique indexes at once.
+        let by_code = sqlx::query_as(&format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE code = $1"))
+            .bind(public_id)
+            .fetch_optional(&self.read)
+            .await?;
+        if by_code.is_some() {
+            return Ok(by_code);
+        }
+        Ok(sqlx::query_as(&format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE reference = $1"))
+            .bind(public_id)
+            .fetch_optional(&self.read)
+            .await?)
+    }
+
+    pub async fn dossier_by_id(&self, id: i64) -> Result<Option<DossierRow>, StoreError> {
+        Ok(sqlx::query_as(&format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE id = $1")).bind(id).fetch_optional(&self.read).await?)
+    }
+
+    /// Every agency a dossier involves.
+    pub async fn dossier_agencies(&self, dossier_id: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT agency_id FROM dossier_agencies WHERE dossier_id = $1").bind(dossier_id).fetch_all(&self.read).await?)
+    }
+
+    pub async fn dossier_documents(&self, dossier_id: i64) -> Result<Vec<DocumentRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT d.id, d.name, d.sha256, d.original_name, b.size, b.content_type FROM dossier_documents d \
+             JOIN blobs b ON b.sha256 = d.sha256 WHERE d.dossier_id = $1 ORDER BY d.id",
+        )
+        .bind(dossier_id)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    pub async fn count_dossiers(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM dossiers").fetch_one(&self.read).await?)
+    }
+}
+
+async fn load(conn: &mut AnyConnection, id: i64) -> Result<DossierRow, StoreError> {
+    Ok(sqlx::query_as(&format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE id = $1")).bind(id).fetch_one(conn).await?)
+}
+
+async fn store_idempotent(
+    conn: &mut AnyConnection,
+    idem: Option<(&IdempotencyKey, Render<'_>)>,
+    dossier: &DossierRow,
+    now: Instant,
+) -> Result<Option<StoredResponse>, StoreError> {
+    let Some((key, render)) = idem else { return Ok(None) };
+    let response = render(dossier);
+    crate::idempotency::insert(conn, key, &response, now).await?;
+    Ok(Some(response))
+}
+
+/// Writes one transition: row update with version check, event, counters, outbox.
+/// Returns the new version and the new last hash.
+#[allow(clippy::too_many_arguments)]
+async fn apply_in_tx(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    last_hash: &str,
+    agency_id: i64,
+    channel: Channel,
+    t: &Transition,
+    ctx: &ActionContext<'_>,
+) -> Result<(i64, String), StoreError> {
+    let n = &t.next;
+    let day = local_date(ctx.now).format("%Y-%m-%d").to_string();
+    let code = if t.event.action == motcua_core::dossier::ActionKind::Receive {
+        let seq: i64 = sqlx::query_scalar(
+            "INSERT INTO code_sequences (agency_id, day, last) VALUES ($1, $2, 1) \
+             ON CONFLICT (agency_id, day) DO UPDATE SET last = code_sequences.last + 1 RETURNING last",
+        )
+        .bind(agency_id)
+        .bind(&day)
+        .fetch_one(&mut *conn)
+        .await?;
+        Some(ctx.code_format.issue(ctx.agency_code, local_date(ctx.now), seq as u32).to_string())
+    } else {
+        None
+    };
+    let seq = version + 1;
+    let hash = append_event(&mut *conn, id, seq, last_hash, ctx.actor, ctx.now, &t.event).await?;
+    let returned_at = (t.event.to == State::Returned).then(|| ms(ctx.now));
+    let updated = sqlx::query(
+        "UPDATE dossiers SET code = COALESCE($1, code), state = $2, current_step = $3, step_started_at = $4, received_at = $5, \
+         due_at = $6, original_due_at = $7, paused_at = $8, supplement_requests = $9, extended = $10, finished_at = $11, \
+         outcome = $12, returned_at = COALESCE($13, returned_at), version = $14, last_hash = $15, updated_at = $16 \
+         WHERE id = $17 AND version = $18",
+    )
+    .bind(&code)
+    .bind(n.state.as_str())
+    .bind(n.current_step.map(|s| s as i64))
+    .bind(n.step_started_at.map(ms))
+    .bind(n.received_at.map(ms))
+    .bind(n.due_at.map(ms))
+    .bind(n.original_due_at.map(ms))
+    .bind(n.paused_at.map(ms))
+    .bind(n.supplement_requests as i64)
+    .bind(n.extended as i64)
+    .bind(n.finished_at.map(ms))
+    .bind(n.outcome.map(|o| o.as_str()))
+    .bind(returned_at)
+    .bind(seq)
+    .bind(&hash)
+    .bind(ms(ctx.now))
+    .bind(id)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::Conflict);
+    }
+    if notifies_applicant(t.event.action) {
+        let payload = serde_json::json!({
+            "dossier_id": id, "code": code, "action": t.event.action.as_str(), "state": n.state.as_str(),
+        });
+        sqlx::query("INSERT INTO outbox (topic, dossier_id, payload, created_at, available_at) VALUES ('notify.applicant', $1, $2, $3, $3)")
+            .bind(id)
+            .bind(payload.to_string())
+            .bind(ms(ctx.now))
+            .execute(&mut *conn)
+            .await?;
+    }
+    // Counters last: on PostgreSQL their rows are the most contended, so their locks are
+    // held for the shortest time before commit.
+    for metric in counter_metrics(t, channel) {
+        bump(&mut *conn, agency_id, &day, metric).await?;
+    }
+    Ok((seq, hash))
+}

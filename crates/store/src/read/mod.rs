@@ -1,0 +1,5 @@
+//! Read models: the queries screens and API lists issue, each with the index it relies on.
+
+mod dossier_list;
+
+pub use dossier_list::{DossierFilter, DueWindow};
