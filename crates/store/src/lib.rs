@@ -19,12 +19,12 @@ mod sql;
 mod users;
 
 pub use catalogue::{ImportReport, ProcedureRow};
-pub use dossiers::{ActionOutcome, DocumentRow, DossierRow, NewDocument, NewDossier};
+pub use dossiers::{ActionContext, ActionOutcome, DocumentRow, DossierRow, NewDocument, NewDossier, Render};
 pub use error::StoreError;
 pub use events::{ChainBreak, EventRow};
 pub use files::{BlobStore, StoredBlob};
 pub use idempotency::{IdempotencyKey, StoredResponse};
-pub use reference::{AgencyRow, NewAgency, UnitRow};
+pub use reference::{AgencyRow, NameMap, NewAgency, UnitRow};
 pub use users::{SessionUser, UserRow};
 
 use motcua_core::time::Instant;

@@ -7,4 +7,4 @@ mod workflow;
 
 pub use import::{parse_file, parse_procedure, ImportRow, RawProcedure};
 pub use procedure::{DocumentKind, Fee, Level, OnlineLevel, Procedure, RequiredDocument};
-pub use workflow::{default_workflow, AgencyTarget, WorkflowStep};
+pub use workflow::{default_workflow, instantiate_workflow, needed_kinds, AgencyTarget, WorkflowStep};

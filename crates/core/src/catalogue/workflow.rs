@@ -44,3 +44,37 @@ pub fn default_workflow(time: ProcessingTime, minutes_per_day: i64) -> Vec<Workf
         WorkflowStep { name: "Phê duyệt, ký kết quả".into(), role: Role::SigningLeader, agency: AgencyTarget::Receiving, budget_minutes: sign },
     ]
 }
+
+/// Instantiates a workflow for a dossier: each step's agency resolved to an id, the
+/// receiving agency for [`AgencyTarget::Receiving`] and `by_kind` for the others.
+/// Returns the first agency kind that has no agency, if any.
+pub fn instantiate_workflow(
+    steps: &[WorkflowStep],
+    receiving: crate::dossier::AgencyId,
+    by_kind: &std::collections::HashMap<String, crate::dossier::AgencyId>,
+) -> Result<Vec<crate::dossier::StepFacts>, String> {
+    steps
+        .iter()
+        .map(|s| {
+            let agency_id = match &s.agency {
+                AgencyTarget::Receiving => receiving,
+                AgencyTarget::Kind(k) => *by_kind.get(k).ok_or_else(|| k.clone())?,
+            };
+            Ok(crate::dossier::StepFacts { name: s.name.clone(), role: s.role, agency_id, budget_minutes: s.budget_minutes })
+        })
+        .collect()
+}
+
+/// The agency kinds a workflow needs besides the receiving agency.
+pub fn needed_kinds(steps: &[WorkflowStep]) -> Vec<&str> {
+    let mut kinds: Vec<&str> = steps
+        .iter()
+        .filter_map(|s| match &s.agency {
+            AgencyTarget::Kind(k) => Some(k.as_str()),
+            AgencyTarget::Receiving => None,
+        })
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
+}

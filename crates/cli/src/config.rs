@@ -1,0 +1,50 @@
+//! Settings shared by `serve` and `demo`: flags, or `MOTCUA_*` environment variables.
+
+use clap::Args;
+use std::path::PathBuf;
+
+/// Where to listen and where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct ServerArgs {
+    /// Address to listen on.
+    #[arg(long, env = "MOTCUA_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB. Default: SQLite in the data directory.
+    #[arg(long, env = "MOTCUA_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Directory for the SQLite database and uploaded files.
+    #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./motcua-data")]
+    pub data_dir: PathBuf,
+    /// Database connections per process.
+    #[arg(long, env = "MOTCUA_DB_CONNECTIONS", default_value_t = 16)]
+    pub db_connections: u32,
+    /// Send cookies only over HTTPS (set behind a TLS proxy).
+    #[arg(long, env = "MOTCUA_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+}
+
+impl ServerArgs {
+    /// The database URL, defaulting to `DATA_DIR/motcua.db`.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("motcua.db").display()))
+    }
+
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
+    }
+}
+
+/// Just the database, for commands that do not serve.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    #[arg(long, env = "MOTCUA_DATABASE_URL")]
+    pub database_url: Option<String>,
+    #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./motcua-data")]
+    pub data_dir: PathBuf,
+}
+
+impl DbArgs {
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("motcua.db").display()))
+    }
+}

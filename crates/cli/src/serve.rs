@@ -1,0 +1,77 @@
+//! Running the server: open the store, migrate, build the app, serve until SIGTERM or
+//! Ctrl-C, finishing requests in flight.
+
+use crate::config::ServerArgs;
+use anyhow::{Context, Result};
+use motcua_core::calendar::WorkCalendar;
+use motcua_store::{BlobStore, Store, StoreOptions};
+use motcua_web::{build_router, AppState, Config, SystemClock};
+use std::sync::Arc;
+
+/// Opens (creating if needed) the store named by the arguments and migrates it.
+pub async fn open_store(args: &ServerArgs) -> Result<Store> {
+    let url = args.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&args.data_dir).with_context(|| format!("creating {}", args.data_dir.display()))?;
+    }
+    let store = Store::connect(&url, &StoreOptions { max_connections: args.db_connections, ..StoreOptions::default() })
+        .await
+        .with_context(|| format!("connecting to {}", redact(&url)))?;
+    store.migrate().await.context("running migrations")?;
+    Ok(store)
+}
+
+/// A URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+            None => url.to_string(),
+        },
+        _ => url.to_string(),
+    }
+}
+
+/// The application state for a store.
+pub fn app_state(store: Store, args: &ServerArgs) -> AppState {
+    AppState {
+        store,
+        blobs: BlobStore::new(args.files_dir()),
+        clock: Arc::new(SystemClock),
+        calendar: Arc::new(WorkCalendar::weekdays()),
+        config: Arc::new(Config { secure_cookies: args.secure_cookies, ..Config::default() }),
+        metrics: motcua_web::install_metrics(),
+        names: Arc::default(),
+    }
+}
+
+/// Serves until a shutdown signal.
+pub async fn run(state: AppState, listen: &str, on_ready: impl FnOnce(std::net::SocketAddr)) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    on_ready(addr);
+    let store = state.store.clone();
+    axum::serve(listener, build_router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}

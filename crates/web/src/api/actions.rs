@@ -1,0 +1,229 @@
+//! One endpoint per lifecycle action: `POST /api/v1/dossiers/{code}/{action}`. Each parses
+//! its body into a core action, asks core, and commits through the store in one
+//! transaction; an `Idempotency-Key` makes retries safe.
+
+use super::dossiers::{idempotency_key, load_for_caller, replay};
+use super::json::parse_json;
+use crate::app::AppState;
+use crate::auth::ApiCaller;
+use crate::error::ApiError;
+use crate::views::{dossier_view, prepare_names, DossierView};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bytes::Bytes;
+use motcua_core::dossier::{decide, Action, ActionKind, Actor, Delivery, SupplementItem};
+use motcua_core::ids::AgencyCode;
+use motcua_core::validation::FieldErrors;
+use motcua_store::{ActionContext, DossierRow, IdempotencyKey, StoreError, StoredResponse};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// Optional note.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct NoteBody {
+    pub note: Option<String>,
+}
+
+/// A reason (required).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReasonBody {
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RejectBody {
+    pub reason: String,
+    pub legal_ground: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SupplementItemBody {
+    /// The missing or wrong document.
+    pub document: String,
+    /// Why it is needed or what is wrong.
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SupplementRequestBody {
+    pub items: Vec<SupplementItemBody>,
+    /// Required for a second request, which the law does not foresee: recorded as an exception.
+    pub exception_reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReturnToStepBody {
+    /// Index of an earlier workflow step.
+    pub step: usize,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ExtendBody {
+    /// The new due instant (RFC 3339), proposed in the apology letter.
+    pub new_due: String,
+    /// Reason for lateness.
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReturnResultBody {
+    /// counter | post | online
+    pub method: String,
+    pub receiver_name: Option<String>,
+    pub receiver_id: Option<String>,
+    pub tracking_number: Option<String>,
+}
+
+fn text(e: &mut FieldErrors, path: &str, v: &str, max: usize) -> String {
+    e.text(path, v, max).unwrap_or_default()
+}
+
+fn note(n: Option<String>) -> Option<String> {
+    n.map(|s| s.trim().chars().take(2000).collect::<String>()).filter(|s| !s.is_empty())
+}
+
+/// Parses the body of an action (empty bodies allowed where nothing is required).
+fn parse_action(kind: ActionKind, body: &[u8]) -> Result<Action, ApiError> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    let mut e = FieldErrors::default();
+    let action = match kind {
+        ActionKind::Submit => Action::Submit,
+        ActionKind::Receive => Action::Receive,
+        ActionKind::Transfer => Action::Transfer,
+        ActionKind::Supply => Action::Supply { note: note(parse_json::<NoteBody>(body)?.note) },
+        ActionKind::Forward => Action::Forward { note: note(parse_json::<NoteBody>(body)?.note) },
+        ActionKind::Approve => Action::Approve { note: note(parse_json::<NoteBody>(body)?.note) },
+        ActionKind::RequestSupplement => {
+            let b: SupplementRequestBody = parse_json(body)?;
+            if b.items.is_empty() || b.items.len() > 50 {
+                e.add("items", "Liệt kê từ 1 đến 50 giấy tờ cần bổ sung");
+            }
+            let items = b
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, it)| SupplementItem {
+                    document: text(&mut e, &format!("items[{i}].document"), &it.document, 500),
+                    reason: text(&mut e, &format!("items[{i}].reason"), &it.reason, 1000),
+                })
+                .collect();
+            Action::RequestSupplement { items, exception_reason: note(b.exception_reason) }
+        }
+        ActionKind::ReturnToStep => {
+            let b: ReturnToStepBody = parse_json(body)?;
+            Action::ReturnToStep { step: b.step, reason: text(&mut e, "reason", &b.reason, 2000) }
+        }
+        ActionKind::Reject => {
+            let b: RejectBody = parse_json(body)?;
+            Action::Reject { reason: text(&mut e, "reason", &b.reason, 2000), legal_ground: note(b.legal_ground) }
+        }
+        ActionKind::Stop => Action::Stop { reason: text(&mut e, "reason", &parse_json::<ReasonBody>(body)?.reason, 2000) },
+        ActionKind::Withdraw => Action::Withdraw { reason: text(&mut e, "reason", &parse_json::<ReasonBody>(body)?.reason, 2000) },
+        ActionKind::Extend => {
+            let b: ExtendBody = parse_json(body)?;
+            let new_due = match chrono::DateTime::parse_from_rfc3339(b.new_due.trim()) {
+                Ok(t) => t.with_timezone(&chrono::Utc),
+                Err(_) => {
+                    e.add("new_due", "Ngày hẹn mới phải theo RFC 3339, ví dụ 2026-12-01T17:00:00+07:00");
+                    chrono::DateTime::default()
+                }
+            };
+            Action::Extend { new_due, reason: text(&mut e, "reason", &b.reason, 2000) }
+        }
+        ActionKind::ReturnResult => {
+            let b: ReturnResultBody = parse_json(body)?;
+            let delivery = match b.method.as_str() {
+                "counter" => Delivery::Counter {
+                    receiver_name: text(&mut e, "receiver_name", b.receiver_name.as_deref().unwrap_or(""), 200),
+                    receiver_id: text(&mut e, "receiver_id", b.receiver_id.as_deref().unwrap_or(""), 50),
+                },
+                "post" => Delivery::Post { tracking_number: text(&mut e, "tracking_number", b.tracking_number.as_deref().unwrap_or(""), 100) },
+                "online" => Delivery::Online,
+                _ => {
+                    e.add("method", "Hình thức trả kết quả phải là counter, post hoặc online");
+                    Delivery::Online
+                }
+            };
+            Action::ReturnResult { delivery }
+        }
+    };
+    e.finish(|| action).map_err(ApiError::Invalid)
+}
+
+/// Performs an action on a dossier for the caller.
+async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: String, kind: ActionKind, body: Bytes) -> Result<Response, ApiError> {
+    let (d, audience) = load_for_caller(&state, &caller, &headers, &code).await?;
+    let action = parse_action(kind, &body)?;
+    let (actor, label) = match &caller.0 {
+        Some(s) => (s.actor(), s.label()),
+        None => (Actor::Applicant, "applicant".to_string()),
+    };
+    let idem = idempotency_key(&headers)?.map(|k| {
+        let path = format!("POST /api/v1/dossiers/{}/{}", d.id, kind.as_str());
+        IdempotencyKey::new(label.clone(), k, &[path.as_bytes(), &body])
+    });
+    if let Some(k) = &idem {
+        if let Some(r) = state.store.idempotent_response(k).await? {
+            return Ok(replay(r));
+        }
+    }
+    let now = state.now();
+    let transition = decide(&d.facts()?, &actor, &action, now, &state.calendar, &state.config.rules)?;
+    let agency = state.store.agency_by_id(d.receiving_agency_id).await?.ok_or(ApiError::Internal("agency of dossier".into()))?;
+    let agency_code = AgencyCode::parse(&agency.code).map_err(|_| ApiError::Internal("stored agency code".into()))?;
+    let ctx = ActionContext { actor: &label, now, agency_code: &agency_code, code_format: &state.config.code_format };
+    prepare_names(&state, &[&d]).await?;
+    let render = |row: &DossierRow| match dossier_view(&state, row, audience, None, None) {
+        Ok(v) => StoredResponse { status: 200, body: serde_json::to_string(&v).unwrap_or_default() },
+        Err(e) => StoredResponse { status: 500, body: e.to_string() },
+    };
+    match state.store.apply_action(&d, &transition, &ctx, idem.as_ref().map(|k| (k, &render as _))).await {
+        Ok(out) => {
+            tracing::info!(dossier = out.dossier.public_id(), action = kind.as_str(), actor = %label, "dossier action");
+            Ok((StatusCode::OK, Json(dossier_view(&state, &out.dossier, audience, None, None)?)).into_response())
+        }
+        Err(e @ (StoreError::Conflict | StoreError::Db(_))) if idem.is_some() => {
+            // The same key may have just been committed by a concurrent retry.
+            let k = idem.as_ref().ok_or(ApiError::Internal("key".into()))?;
+            match state.store.idempotent_response(k).await? {
+                Some(r) => Ok(replay(r)),
+                None => Err(e.into()),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+macro_rules! action_endpoint {
+    ($fn:ident, $kind:expr, $path:literal, $body:ty, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(post, path = $path, tag = "actions",
+            params(("code" = String, Path, description = "Dossier code or provisional reference"),
+                ("Idempotency-Key" = Option<String>, Header, description = "Makes retries return the first answer"),
+                ("X-Applicant-Secret" = Option<String>, Header, description = "Applicant's phone or ID number (supply, withdraw)")),
+            request_body(content = $body, content_type = "application/json"),
+            security((), ("bearer" = [])),
+            responses((status = 200, body = DossierView), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
+                (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+                (status = 422, body = crate::error::ErrorBody)))]
+        pub async fn $fn(State(state): State<AppState>, caller: ApiCaller, headers: HeaderMap, Path(code): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+            act(state, caller, headers, code, $kind, body).await
+        }
+    };
+}
+
+action_endpoint!(receive, ActionKind::Receive, "/api/v1/dossiers/{code}/receive", NoteBody, "Receive a submitted dossier: issues its code and due date (reception).");
+action_endpoint!(request_supplement, ActionKind::RequestSupplement, "/api/v1/dossiers/{code}/request-supplement", SupplementRequestBody, "Ask for missing papers, all in one request with reasons; the clock pauses.");
+action_endpoint!(supply, ActionKind::Supply, "/api/v1/dossiers/{code}/supply", NoteBody, "Record the supplement; the clock resumes (applicant or reception).");
+action_endpoint!(transfer, ActionKind::Transfer, "/api/v1/dossiers/{code}/transfer", NoteBody, "Send a received dossier to the first workflow step (reception).");
+action_endpoint!(forward, ActionKind::Forward, "/api/v1/dossiers/{code}/forward", NoteBody, "Finish the current step and pass to the next (the step's role).");
+action_endpoint!(return_to_step, ActionKind::ReturnToStep, "/api/v1/dossiers/{code}/return-to-step", ReturnToStepBody, "Send back to an earlier step with a reason.");
+action_endpoint!(approve, ActionKind::Approve, "/api/v1/dossiers/{code}/approve", NoteBody, "Approve the result at the last step (signing leader).");
+action_endpoint!(reject, ActionKind::Reject, "/api/v1/dossiers/{code}/reject", RejectBody, "Refuse the dossier with a reason.");
+action_endpoint!(stop, ActionKind::Stop, "/api/v1/dossiers/{code}/stop", ReasonBody, "Stop processing before a result exists.");
+action_endpoint!(extend, ActionKind::Extend, "/api/v1/dossiers/{code}/extend", ExtendBody, "Record the apology and the new due date (once; still counts late).");
+action_endpoint!(withdraw, ActionKind::Withdraw, "/api/v1/dossiers/{code}/withdraw", ReasonBody, "Withdraw a dossier not yet decided (applicant or reception).");
+action_endpoint!(return_result, ActionKind::ReturnResult, "/api/v1/dossiers/{code}/return-result", ReturnResultBody, "Hand back the result (reception).");

@@ -1,0 +1,84 @@
+//! The JSON API under `/api/v1` and its OpenAPI document at `/api/openapi.json`,
+//! generated from the handlers' annotations so it cannot drift from them.
+
+mod actions;
+mod auth;
+pub mod dossiers;
+mod json;
+mod procedures;
+mod submission;
+
+use crate::app::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "motcua API", description = "Hệ thống một cửa: thủ tục hành chính, hồ sơ, tiếp nhận và giải quyết. Errors are `{error, message, fields}`; messages are Vietnamese."),
+    paths(
+        procedures::list, procedures::get, procedures::agencies,
+        auth::token, auth::revoke, auth::me,
+        dossiers::create, dossiers::get, dossiers::list,
+        actions::receive, actions::request_supplement, actions::supply, actions::transfer, actions::forward,
+        actions::return_to_step, actions::approve, actions::reject, actions::stop, actions::extend,
+        actions::withdraw, actions::return_result,
+    ),
+    modifiers(&BearerAuth),
+    tags((name = "catalogue"), (name = "auth"), (name = "dossiers"), (name = "actions"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+pub fn openapi_json() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+}
+
+async fn openapi() -> impl axum::response::IntoResponse {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_json())
+}
+
+/// Small bodies everywhere but submissions, which carry documents.
+const API_BODY_LIMIT: usize = 64 * 1024;
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let uploads = Router::new()
+        .route("/api/v1/dossiers", post(dossiers::create).get(dossiers::list))
+        .layer(DefaultBodyLimit::max(state.config.max_upload_bytes));
+    let api = Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/v1/procedures", get(procedures::list))
+        .route("/api/v1/procedures/{code}", get(procedures::get))
+        .route("/api/v1/agencies", get(procedures::agencies))
+        .route("/api/v1/auth/token", post(auth::token).delete(auth::revoke))
+        .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/dossiers/{code}", get(dossiers::get))
+        .route("/api/v1/dossiers/{code}/receive", post(actions::receive))
+        .route("/api/v1/dossiers/{code}/request-supplement", post(actions::request_supplement))
+        .route("/api/v1/dossiers/{code}/supply", post(actions::supply))
+        .route("/api/v1/dossiers/{code}/transfer", post(actions::transfer))
+        .route("/api/v1/dossiers/{code}/forward", post(actions::forward))
+        .route("/api/v1/dossiers/{code}/return-to-step", post(actions::return_to_step))
+        .route("/api/v1/dossiers/{code}/approve", post(actions::approve))
+        .route("/api/v1/dossiers/{code}/reject", post(actions::reject))
+        .route("/api/v1/dossiers/{code}/stop", post(actions::stop))
+        .route("/api/v1/dossiers/{code}/extend", post(actions::extend))
+        .route("/api/v1/dossiers/{code}/withdraw", post(actions::withdraw))
+        .route("/api/v1/dossiers/{code}/return-result", post(actions::return_result))
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
+    uploads.merge(api).fallback(not_found)
+}
+
+async fn not_found() -> crate::error::ApiError {
+    crate::error::ApiError::NotFound
+}

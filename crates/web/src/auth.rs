@@ -1,0 +1,97 @@
+//! Who is calling: staff by API bearer token or web session cookie, applicants by the
+//! dossier code plus a secret they know (the applicant's phone or ID number).
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use motcua_core::dossier::{Actor, Grant};
+use motcua_store::{DossierRow, SessionUser};
+
+pub const SESSION_COOKIE: &str = "motcua_session";
+pub const APPLICANT_SECRET_HEADER: &str = "x-applicant-secret";
+
+/// A signed-in staff member.
+#[derive(Debug, Clone)]
+pub struct Staff(pub SessionUser);
+
+impl Staff {
+    pub fn actor(&self) -> Actor {
+        Actor::Staff { user_id: self.0.user_id, grants: self.0.grants.clone() }
+    }
+
+    pub fn label(&self) -> String {
+        format!("user:{}", self.0.user_id)
+    }
+
+    /// Agencies whose dossiers this person may see.
+    pub fn agencies(&self) -> Vec<i64> {
+        let mut v: Vec<i64> = self.0.grants.iter().map(|g: &Grant| g.agency_id).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+/// The API caller: staff with a bearer token, or nobody.
+pub struct ApiCaller(pub Option<Staff>);
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = bearer(&parts.headers) else { return Ok(ApiCaller(None)) };
+        // A token that was sent but is not valid is an error, not anonymity: the client
+        // should learn that its token expired.
+        match state.store.session_user(token, "api", state.now()).await? {
+            Some(u) => Ok(ApiCaller(Some(Staff(u)))),
+            None => Err(ApiError::Unauthorized),
+        }
+    }
+}
+
+/// A staff member signed in to the web pages (no redirect logic here; pages decide).
+pub struct WebStaff(pub Option<Staff>);
+
+impl FromRequestParts<AppState> for WebStaff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Ok(WebStaff(None)) };
+        Ok(WebStaff(state.store.session_user(token, "web", state.now()).await?.map(Staff)))
+    }
+}
+
+/// Whether `secret` proves the caller is this dossier's applicant: the phone number or
+/// the ID number given at submission. Compared without early exit.
+pub fn applicant_secret_matches(d: &DossierRow, secret: &str) -> bool {
+    let s = secret.trim();
+    if s.is_empty() {
+        return false;
+    }
+    let phone = motcua_core::ids::Phone::parse(s).map(|p| p.as_str().to_string()).unwrap_or_else(|_| s.to_string());
+    constant_time_eq(phone.as_bytes(), d.applicant_phone.as_bytes()) | constant_time_eq(s.as_bytes(), d.applicant_id_number.as_bytes())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,131 @@
+//! One error type for the HTTP layer, mapped to status codes in one place. Clients get
+//! `{error, message, fields}` with a Vietnamese message; causes are logged, never sent.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use motcua_core::dossier::Refusal;
+use motcua_core::validation::{FieldError, FieldErrors};
+use motcua_store::StoreError;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("invalid fields")]
+    Invalid(FieldErrors),
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("payload too large")]
+    TooLarge(String),
+    #[error("unsupported media type")]
+    UnsupportedMedia(String),
+    #[error("service unavailable")]
+    Unavailable,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The JSON body of every error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code (`invalid`, `not_found`, `conflict`, …).
+    pub error: &'static str,
+    /// Vietnamese message for people.
+    pub message: String,
+    /// Per-field problems, with paths such as `applicant.phone`.
+    pub fields: Vec<FieldErrorBody>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldErrorBody {
+    pub path: String,
+    pub message: String,
+}
+
+impl From<FieldError> for FieldErrorBody {
+    fn from(e: FieldError) -> Self {
+        FieldErrorBody { path: e.path, message: e.message }
+    }
+}
+
+impl ApiError {
+    pub fn field(path: &str, message: impl Into<String>) -> Self {
+        let mut e = FieldErrors::default();
+        e.add(path, message);
+        ApiError::Invalid(e)
+    }
+
+    fn parts(self) -> (StatusCode, &'static str, String, Vec<FieldErrorBody>) {
+        match self {
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m, vec![]),
+            ApiError::Invalid(f) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "Dữ liệu chưa hợp lệ, vui lòng kiểm tra các trường được đánh dấu".into(),
+                f.0.into_iter().map(Into::into).collect(),
+            ),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Vui lòng đăng nhập".into(), vec![]),
+            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, vec![]),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "Không tìm thấy".into(), vec![]),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, vec![]),
+            ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", m, vec![]),
+            ApiError::UnsupportedMedia(m) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", m, vec![]),
+            ApiError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Hệ thống đang tạm thời gián đoạn, vui lòng thử lại sau ít phút".into(),
+                vec![],
+            ),
+            ApiError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Lỗi hệ thống, vui lòng thử lại".into(), vec![])
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, error, message, fields) = self.parts();
+        (status, Json(ErrorBody { error, message, fields })).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Conflict => ApiError::Conflict("Hồ sơ vừa được người khác cập nhật; vui lòng tải lại và thử lại".into()),
+            StoreError::IdempotencyMismatch => {
+                ApiError::field("Idempotency-Key", "Khóa chống trùng lặp này đã dùng cho một yêu cầu khác")
+            }
+            StoreError::InvalidRows(_) => ApiError::BadRequest("Dữ liệu nhập không hợp lệ".into()),
+            StoreError::Db(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed) => ApiError::Unavailable,
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::WrongState { .. } => ApiError::Conflict(r.to_string()),
+            Refusal::Forbidden | Refusal::OutOfScope => ApiError::Forbidden(r.to_string()),
+            Refusal::Invalid { path, message } => ApiError::field(path, message),
+        }
+    }
+}
+
+/// What a panic turns into: a plain 500 without details (the panic is logged).
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("handler panicked");
+    ApiError::Internal("panic".into()).into_response()
+}

@@ -1,0 +1,338 @@
+//! Server-rendered pages: home, staff sign-in and dossier list, dossier detail, and the
+//! public lookup. They work without JavaScript; the full portal and back-office grow here.
+
+use crate::api::dossiers::{list_page, staff_sees_row, ListQuery};
+use crate::app::AppState;
+use crate::auth::{applicant_secret_matches, WebStaff, SESSION_COOKIE};
+use crate::error::ApiError;
+use crate::views::{dossier_view, prepare_names, Audience, DossierView};
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use motcua_core::dossier::State as DState;
+use serde::Deserialize;
+
+const CSS: &str = include_str!("../../static/app.css");
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/static/app.css", get(css))
+        .route("/dang-nhap", get(login_form).post(login))
+        .route("/dang-xuat", axum::routing::post(logout))
+        .route("/can-bo", get(staff_list))
+        .route("/can-bo/ho-so/{code}", get(staff_dossier))
+        .route("/tra-cuu", get(lookup_form).post(lookup))
+}
+
+fn render(t: impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => ApiError::Internal(format!("template: {e}")).into_response(),
+    }
+}
+
+async fn css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS).into_response()
+}
+
+struct ProcedureLine {
+    code: String,
+    name: String,
+    processing: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    procedures: Vec<ProcedureLine>,
+}
+
+async fn home(State(state): State<AppState>) -> Response {
+    let rows = state.store.search_procedures(&[], None, None, 10).await.unwrap_or_default();
+    let procedures = rows
+        .into_iter()
+        .map(|r| ProcedureLine { code: r.procedure.code, name: r.procedure.name, processing: r.procedure.processing.label_vi() })
+        .collect();
+    render(HomePage { procedures })
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    error: Option<String>,
+    username: String,
+}
+
+async fn login_form() -> Response {
+    render(LoginPage { error: None, username: String::new() })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+}
+
+async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Response {
+    let user = if f.username.len() <= 100 && f.password.len() <= 200 {
+        state.store.authenticate(f.username.trim(), &f.password).await
+    } else {
+        Ok(None)
+    };
+    match user {
+        Ok(Some(u)) => match state.store.create_session(u.id, "web", state.now(), state.config.session_ttl).await {
+            Ok(token) => {
+                let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+                let cookie = format!(
+                    "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+                    state.config.session_ttl.num_seconds()
+                );
+                ([(header::SET_COOKIE, cookie)], Redirect::to("/can-bo")).into_response()
+            }
+            Err(e) => ApiError::from(e).into_response(),
+        },
+        Ok(None) => (
+            StatusCode::UNAUTHORIZED,
+            render(LoginPage { error: Some("Tên đăng nhập hoặc mật khẩu không đúng".into()), username: f.username }),
+        )
+            .into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(t) = crate::auth::cookie(&headers, SESSION_COOKIE) {
+        let _ = state.store.delete_session(t).await;
+    }
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+}
+
+/// One line of the staff list.
+struct Line {
+    id: String,
+    procedure: String,
+    applicant: String,
+    state: String,
+    due: String,
+    due_label: String,
+    due_class: String,
+}
+
+fn short_time(rfc: &Option<String>) -> String {
+    // "2026-11-23T09:15:00+07:00" → "09:15 23/11/2026"
+    rfc.as_deref()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.format("%H:%M %d/%m/%Y").to_string())
+        .unwrap_or_else(|| "—".into())
+}
+
+fn due_label(v: &DossierView) -> (String, String) {
+    match (v.due_status.as_deref(), v.outcome_label.as_deref()) {
+        (Some(s), _) => {
+            let label = match s {
+                "overdue" => "Quá hạn",
+                "due_soon" => "Sắp đến hạn",
+                _ => "Trong hạn",
+            };
+            (label.into(), s.into())
+        }
+        (None, Some(o)) => (o.into(), v.outcome.clone().unwrap_or_default()),
+        _ => (String::new(), String::new()),
+    }
+}
+
+fn line(v: &DossierView) -> Line {
+    let (due_label, due_class) = due_label(v);
+    Line {
+        id: v.code.clone().unwrap_or_else(|| v.reference.clone()),
+        procedure: v.procedure.name.clone(),
+        applicant: v.applicant.name.clone(),
+        state: v.state_label.clone(),
+        due: short_time(&v.due_at),
+        due_label,
+        due_class,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff_list.html")]
+struct StaffList {
+    user: String,
+    states: Vec<(&'static str, &'static str)>,
+    selected_state: String,
+    items: Vec<Line>,
+    next: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct StaffListQuery {
+    state: Option<String>,
+    cursor: Option<String>,
+}
+
+async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Query<StaffListQuery>) -> Response {
+    let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
+    let selected_state = q.state.clone().unwrap_or_default();
+    let query = ListQuery {
+        state: q.state.filter(|s| !s.is_empty()),
+        agency: None,
+        procedure: None,
+        outcome: None,
+        due_after: None,
+        due_before: None,
+        cursor: q.cursor,
+        limit: Some(50),
+    };
+    let (items, next, error) = match list_page(&state, &staff, &query).await {
+        Ok(p) => (p.items.iter().map(line).collect(), p.next, None),
+        Err(ApiError::Invalid(_)) => (Vec::new(), None, Some("Bộ lọc không hợp lệ".to_string())),
+        Err(e) => return e.into_response(),
+    };
+    render(StaffList {
+        user: staff.0.full_name.clone(),
+        states: DState::ALL.iter().map(|s| (s.as_str(), s.label_vi())).collect(),
+        selected_state,
+        items,
+        next,
+        error,
+    })
+}
+
+struct Summary {
+    id: String,
+    procedure: String,
+    agency: String,
+    applicant: String,
+    state: String,
+    submitted: String,
+    received: String,
+    due: String,
+    due_label: String,
+    outcome: String,
+}
+
+struct StepLine {
+    name: String,
+    role: String,
+    agency: String,
+    current: bool,
+}
+
+struct EventLine {
+    at: String,
+    action: String,
+    state: String,
+    step: String,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "dossier.html")]
+struct DossierPage {
+    d: Summary,
+    steps: Vec<StepLine>,
+    timeline: Vec<EventLine>,
+}
+
+fn dossier_page(v: DossierView) -> DossierPage {
+    let (label, _) = due_label(&v);
+    DossierPage {
+        steps: v
+            .steps
+            .iter()
+            .map(|s| StepLine { name: s.name.clone(), role: s.role_label.clone(), agency: s.agency.name.clone(), current: v.current_step == Some(s.index) })
+            .collect(),
+        timeline: v
+            .timeline
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| EventLine {
+                at: short_time(&Some(e.at)),
+                action: e.action_label,
+                state: e.state_label,
+                step: e.step_name.unwrap_or_default(),
+                note: e.note.unwrap_or_default(),
+            })
+            .collect(),
+        d: Summary {
+            id: v.code.clone().unwrap_or_else(|| v.reference.clone()),
+            procedure: v.procedure.name.clone(),
+            agency: v.agency.name.clone(),
+            applicant: v.applicant.name.clone(),
+            state: v.state_label.clone(),
+            submitted: short_time(&Some(v.submitted_at.clone())),
+            received: short_time(&v.received_at),
+            due: short_time(&v.due_at),
+            due_label: if v.due_status.is_some() { label } else { String::new() },
+            outcome: v.outcome_label.clone().unwrap_or_default(),
+        },
+    }
+}
+
+async fn full_view(state: &AppState, d: &motcua_store::DossierRow, audience: Audience) -> Result<DossierView, ApiError> {
+    let events = state.store.dossier_events(d.id).await?;
+    prepare_names(state, &[d]).await?;
+    dossier_view(state, d, audience, Some(&events), None)
+}
+
+async fn staff_dossier(State(state): State<AppState>, staff: WebStaff, Path(code): Path<String>) -> Response {
+    let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
+    let found = match state.store.dossier_by_public_id(&code).await {
+        Ok(d) => d,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let Some(d) = found.filter(|d| staff_sees_row(&staff, d).unwrap_or(false)) else {
+        return (StatusCode::NOT_FOUND, "Không tìm thấy hồ sơ").into_response();
+    };
+    match full_view(&state, &d, Audience::Staff).await {
+        Ok(v) => render(dossier_page(v)),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "lookup.html")]
+struct LookupPage {
+    error: Option<String>,
+    code: String,
+}
+
+async fn lookup_form() -> Response {
+    render(LookupPage { error: None, code: String::new() })
+}
+
+#[derive(Deserialize)]
+struct LookupForm {
+    code: String,
+    secret: String,
+}
+
+async fn lookup(State(state): State<AppState>, Form(f): Form<LookupForm>) -> Response {
+    let found = if f.code.len() <= 80 { state.store.dossier_by_public_id(f.code.trim()).await } else { Ok(None) };
+    let found = match found {
+        Ok(d) => d.filter(|d| applicant_secret_matches(d, &f.secret)),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    match found {
+        // One answer for a wrong code and a wrong secret: nobody learns which codes exist.
+        None => (
+            StatusCode::NOT_FOUND,
+            render(LookupPage {
+                error: Some("Không tìm thấy hồ sơ khớp với mã và số điện thoại hoặc số định danh đã nhập".into()),
+                code: f.code,
+            }),
+        )
+            .into_response(),
+        Some(d) => match full_view(&state, &d, Audience::Applicant).await {
+            Ok(v) => render(dossier_page(v)),
+            Err(e) => e.into_response(),
+        },
+    }
+}

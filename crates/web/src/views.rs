@@ -1,0 +1,286 @@
+//! What the API and pages show of stored records: JSON shapes (documented in OpenAPI)
+//! built from rows, with Vietnamese labels from core.
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use motcua_core::calendar::{due_status, Outcome};
+use motcua_core::dossier::{ActionKind, State, StepFacts};
+use motcua_core::time::rfc3339_vn;
+use motcua_store::{from_ms, DocumentRow, DossierRow, EventRow};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{Duration, Instant as StdInstant};
+use utoipa::ToSchema;
+
+/// Codes and names of agencies and procedures, cached because every dossier view needs
+/// them and they change rarely (refreshed on a miss and every minute).
+#[derive(Default)]
+pub struct Names {
+    inner: RwLock<NamesInner>,
+}
+
+#[derive(Default)]
+struct NamesInner {
+    agencies: HashMap<i64, (String, String)>,
+    procedures: HashMap<i64, (String, String)>,
+    loaded: Option<StdInstant>,
+}
+
+const NAMES_TTL: Duration = Duration::from_secs(60);
+
+impl Names {
+    fn fresh(&self) -> bool {
+        self.inner.read().map(|i| i.loaded.is_some_and(|t| t.elapsed() < NAMES_TTL)).unwrap_or(false)
+    }
+
+    async fn reload(&self, state: &AppState) -> Result<(), ApiError> {
+        let (agencies, procedures) = state.store.reference_names().await?;
+        if let Ok(mut i) = self.inner.write() {
+            i.agencies = agencies;
+            i.procedures = procedures;
+            i.loaded = Some(StdInstant::now());
+        }
+        Ok(())
+    }
+
+    /// Makes sure the given agencies and procedure are cached, so the sync getters find them.
+    pub async fn ensure(&self, state: &AppState, agency: &[i64], procedure: Option<i64>) -> Result<(), ApiError> {
+        let missing = {
+            let i = self.inner.read().map_err(|_| ApiError::Internal("names lock".into()))?;
+            agency.iter().any(|a| !i.agencies.contains_key(a)) || procedure.is_some_and(|p| !i.procedures.contains_key(&p))
+        };
+        if missing || !self.fresh() {
+            self.reload(state).await?;
+        }
+        Ok(())
+    }
+
+    /// A cached agency (empty if unknown: call [`Names::ensure`] first).
+    pub fn agency(&self, id: i64) -> AgencyRef {
+        let (code, name) = self.inner.read().ok().and_then(|i| i.agencies.get(&id).cloned()).unwrap_or_default();
+        AgencyRef { code, name }
+    }
+
+    /// A cached procedure (empty if unknown: call [`Names::ensure`] first).
+    pub fn procedure(&self, id: i64) -> ProcedureRef {
+        let (code, name) = self.inner.read().ok().and_then(|i| i.procedures.get(&id).cloned()).unwrap_or_default();
+        ProcedureRef { code, name }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AgencyRef {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProcedureRef {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StepView {
+    pub index: usize,
+    pub name: String,
+    pub role: String,
+    pub role_label: String,
+    pub agency: AgencyRef,
+    pub budget_minutes: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApplicantView {
+    /// `person` or `organisation`.
+    pub kind: String,
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EventView {
+    pub seq: i64,
+    /// RFC 3339 in Vietnamese time.
+    pub at: String,
+    pub action: String,
+    pub action_label: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub state_label: String,
+    pub step: Option<i64>,
+    pub step_name: Option<String>,
+    pub note: Option<String>,
+    /// Who acted (`user:7`, `applicant`); shown to staff only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DocumentView {
+    pub id: i64,
+    pub name: String,
+    pub original_name: String,
+    pub size: i64,
+    pub content_type: String,
+    pub sha256: String,
+}
+
+/// A dossier as the API returns it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DossierView {
+    /// Regulated code, issued at reception (`H56.22366-261123-0001`).
+    pub code: Option<String>,
+    /// Provisional reference given at submission; also accepted wherever a code is.
+    pub reference: String,
+    pub state: String,
+    pub state_label: String,
+    pub procedure: ProcedureRef,
+    pub agency: AgencyRef,
+    /// counter | online | post
+    pub channel: String,
+    pub delivery: String,
+    pub applicant: ApplicantView,
+    pub submitted_at: String,
+    pub received_at: Option<String>,
+    pub due_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub returned_at: Option<String>,
+    /// For open dossiers: on_track | due_soon | overdue.
+    pub due_status: Option<String>,
+    /// For finished dossiers: early | on_time | late.
+    pub outcome: Option<String>,
+    pub outcome_label: Option<String>,
+    pub supplement_requests: i64,
+    pub extended: bool,
+    pub current_step: Option<usize>,
+    pub steps: Vec<StepView>,
+    /// Number of events; send it back to detect concurrent changes.
+    pub version: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<DocumentView>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Vec<EventView>>,
+}
+
+fn ts(ms: Option<i64>) -> Option<String> {
+    ms.map(|m| rfc3339_vn(from_ms(m)))
+}
+
+/// Who is looking, which decides what the view includes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Staff,
+    Applicant,
+}
+
+fn step_views(state: &AppState, steps: &[StepFacts]) -> Vec<StepView> {
+    steps
+        .iter()
+        .enumerate()
+        .map(|(index, s)| StepView {
+            index,
+            name: s.name.clone(),
+            role: s.role.as_str().into(),
+            role_label: s.role.label_vi().into(),
+            agency: state.names.agency(s.agency_id),
+            budget_minutes: s.budget_minutes,
+        })
+        .collect()
+}
+
+/// Caches the names the views of these dossiers need.
+pub async fn prepare_names(state: &AppState, dossiers: &[&DossierRow]) -> Result<(), ApiError> {
+    let mut agencies = Vec::new();
+    for d in dossiers {
+        agencies.push(d.receiving_agency_id);
+        agencies.extend(d.steps()?.iter().map(|s| s.agency_id));
+        state.names.ensure(state, &agencies, Some(d.procedure_id)).await?;
+        agencies.clear();
+    }
+    Ok(())
+}
+
+/// The view of a dossier; with `events`/`documents` for the detail view. Names come from
+/// the cache: call [`prepare_names`] first.
+pub fn dossier_view(
+    state: &AppState,
+    d: &DossierRow,
+    audience: Audience,
+    events: Option<&[EventRow]>,
+    documents: Option<Vec<DocumentRow>>,
+) -> Result<DossierView, ApiError> {
+    let facts = d.facts()?;
+    let st = facts.state;
+    let steps = step_views(state, &facts.steps);
+    let due_status = match (st.is_handled(), facts.due_at) {
+        (false, Some(due)) => Some(due_status(&state.calendar, &state.config.rules, state.now(), due)),
+        _ => None,
+    };
+    let timeline = events.map(|evs| {
+        evs.iter()
+            .map(|e| {
+                let to = State::parse(&e.to_state);
+                EventView {
+                    seq: e.seq,
+                    at: rfc3339_vn(from_ms(e.at)),
+                    action: e.action.clone(),
+                    action_label: ActionKind::parse(&e.action).map(|a| a.label_vi()).unwrap_or("").into(),
+                    from_state: e.from_state.clone(),
+                    to_state: e.to_state.clone(),
+                    state_label: to.map(|s| s.label_vi()).unwrap_or("").into(),
+                    step: e.step,
+                    step_name: e.step.and_then(|i| facts.steps.get(i as usize)).map(|s| s.name.clone()),
+                    note: e.note.clone(),
+                    actor: (audience == Audience::Staff).then(|| e.actor.clone()),
+                    data: serde_json::from_str(&e.data).unwrap_or_default(),
+                    hash: e.hash.clone(),
+                }
+            })
+            .collect()
+    });
+    Ok(DossierView {
+        code: d.code.clone(),
+        reference: d.reference.clone(),
+        state: st.as_str().into(),
+        state_label: st.label_vi().into(),
+        procedure: state.names.procedure(d.procedure_id),
+        agency: state.names.agency(d.receiving_agency_id),
+        channel: d.channel.clone(),
+        delivery: d.delivery.clone(),
+        applicant: ApplicantView {
+            kind: d.applicant_kind.clone(),
+            name: d.applicant_name.clone(),
+            id_number: d.applicant_id_number.clone(),
+            phone: d.applicant_phone.clone(),
+            email: d.applicant_email.clone(),
+            address: d.applicant_address.clone(),
+        },
+        submitted_at: rfc3339_vn(from_ms(d.submitted_at)),
+        received_at: ts(d.received_at),
+        due_at: ts(d.due_at),
+        finished_at: ts(d.finished_at),
+        returned_at: ts(d.returned_at),
+        due_status: due_status.map(|s| serde_json::to_value(s).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()),
+        outcome: facts.outcome.map(|o| o.as_str().into()),
+        outcome_label: facts.outcome.map(|o: Outcome| o.label_vi().into()),
+        supplement_requests: d.supplement_requests,
+        extended: d.extended != 0,
+        current_step: facts.current_step,
+        steps,
+        version: d.version,
+        documents: documents.map(|docs| {
+            docs.into_iter()
+                .map(|x| DocumentView { id: x.id, name: x.name, original_name: x.original_name, size: x.size, content_type: x.content_type, sha256: x.sha256 })
+                .collect()
+        }),
+        timeline,
+    })
+}
