@@ -15,8 +15,8 @@ pub struct ServerArgs {
     /// Directory for the SQLite database and uploaded files.
     #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./motcua-data")]
     pub data_dir: PathBuf,
-    /// Database connections per process.
-    #[arg(long, env = "MOTCUA_DB_CONNECTIONS", default_value_t = 16)]
+    /// Database connections per process (more only adds lock waiting on a small machine).
+    #[arg(long, env = "MOTCUA_DB_CONNECTIONS", default_value_t = 8)]
     pub db_connections: u32,
     /// Send cookies only over HTTPS (set behind a TLS proxy).
     #[arg(long, env = "MOTCUA_SECURE_COOKIES", default_value_t = false)]

@@ -117,12 +117,12 @@ pub fn random_cccd(rng: &mut impl Rng) -> String {
     format!("{}{}{:02}{:06}", PROVINCES[rng.gen_range(0..PROVINCES.len())], century_sex, year % 100, rng.gen_range(0..1_000_000))
 }
 
-fn random_name(rng: &mut impl Rng) -> String {
+pub fn random_name(rng: &mut impl Rng) -> String {
     format!("{} {} {}", FAMILY[rng.gen_range(0..FAMILY.len())], MIDDLE[rng.gen_range(0..MIDDLE.len())], GIVEN[rng.gen_range(0..GIVEN.len())])
 }
 
 /// A working-hours instant `days_ago` days before `now` (moved off weekends).
-fn past_working_instant(rng: &mut impl Rng, now: Instant, days_ago: i64) -> Instant {
+pub fn past_working_instant(rng: &mut impl Rng, now: Instant, days_ago: i64) -> Instant {
     let mut day = to_local(now).date() - Duration::days(days_ago);
     while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
         day -= Duration::days(1);
@@ -133,22 +133,19 @@ fn past_working_instant(rng: &mut impl Rng, now: Instant, days_ago: i64) -> Inst
 }
 
 /// An actor holding every role everywhere: the seeder plays each officer in turn.
-fn everyone(agencies: &[AgencyRow]) -> Actor {
+pub fn everyone(agencies: &[AgencyRow]) -> Actor {
     let grants = agencies.iter().flat_map(|a| Role::ALL.into_iter().map(move |role| Grant { role, agency_id: a.id })).collect();
     Actor::Staff { user_id: 0, grants }
 }
 
-/// Creates `count` dossiers spread over the last `days` days, in every state.
-pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], count: usize, days: i64, now: Instant, seed: u64) -> Result<usize> {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let cal = WorkCalendar::weekdays();
-    let rules = DeadlineRules::default();
-    let format = DossierCodeFormat::default();
-    let staff = everyone(agencies);
+/// A procedure with an agency that can receive it and the workflow resolved there.
+pub type Pair = (ProcedureRow, AgencyRow, Vec<motcua_core::dossier::StepFacts>);
+
+/// Every (procedure, receiving agency) pair the given agencies can handle today.
+pub async fn receivable_pairs(store: &Store, agencies: &[AgencyRow], now: Instant) -> Result<Vec<Pair>> {
     let today = motcua_core::time::local_date(now).format("%Y-%m-%d").to_string();
-    let live: Vec<&AgencyRow> = agencies.iter().filter(|a| a.valid_to.is_none() || a.valid_to.as_deref() > Some(today.as_str())).collect();
-    // Every (procedure, receiving agency) pair the demo province can handle.
-    let mut pairs: Vec<(ProcedureRow, AgencyRow, Vec<motcua_core::dossier::StepFacts>)> = Vec::new();
+    let live: Vec<&AgencyRow> = agencies.iter().filter(|a| a.valid_to.as_deref().is_none_or(|to| to > today.as_str())).collect();
+    let mut pairs = Vec::new();
     for p in store.search_procedures(&[], None, None, 1000).await? {
         for a in &live {
             if p.procedure.agency_kinds.contains(&a.kind) {
@@ -159,6 +156,17 @@ pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], count: usize, 
         }
     }
     anyhow::ensure!(!pairs.is_empty(), "no procedure can be received by the demo agencies");
+    Ok(pairs)
+}
+
+/// Creates `count` dossiers spread over the last `days` days, in every state.
+pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], count: usize, days: i64, now: Instant, seed: u64) -> Result<usize> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let cal = WorkCalendar::weekdays();
+    let rules = DeadlineRules::default();
+    let format = DossierCodeFormat::default();
+    let staff = everyone(agencies);
+    let pairs = receivable_pairs(store, agencies, now).await?;
     let targets = [
         (State::Draft, 3),
         (State::Submitted, 8),
@@ -250,7 +258,7 @@ pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], count: usize, 
 }
 
 /// The actions that take a dossier from submission to `target`.
-fn plan_to(target: State, steps: usize, rng: &mut impl Rng) -> Vec<Action> {
+pub fn plan_to(target: State, steps: usize, rng: &mut impl Rng) -> Vec<Action> {
     let supplement = || Action::RequestSupplement {
         items: vec![SupplementItem { document: "Giấy tờ chứng minh chỗ ở hợp pháp".into(), reason: "Bản chụp không rõ số nhà".into() }],
         exception_reason: None,

@@ -4,6 +4,7 @@
 pub mod calendar_cmd;
 pub mod config;
 pub mod demo;
+pub mod generate;
 pub mod import;
 pub mod reference;
 pub mod serve;

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use motcua::config::{DbArgs, ServerArgs};
-use motcua::{calendar_cmd, demo, import, serve};
+use motcua::{calendar_cmd, demo, generate, import, serve};
 use motcua_core::dossier::Role;
 use motcua_store::{Store, StoreOptions};
 use std::path::PathBuf;
@@ -41,6 +41,17 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         what: CalendarWhat,
+    },
+    /// Generate a large data set for benchmarks (demo agencies and catalogue included).
+    Generate {
+        /// Number of dossiers to add.
+        #[arg(long)]
+        dossiers: usize,
+        /// Seed of the random generator (use different seeds to add more).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// Staff accounts.
     User {
@@ -141,6 +152,13 @@ async fn main() -> Result<()> {
                 println!("\nMở http://{addr}/dang-nhap để đăng nhập; API: http://{addr}/api/openapi.json");
             })
             .await
+        }
+        Command::Generate { dossiers, seed, db } => {
+            let store = open(&db).await?;
+            let now = chrono::Utc::now();
+            let agencies = demo::seed_reference(&store, now).await?;
+            demo::seed_users(&store, now).await?;
+            generate::dossiers(&store, &agencies, dossiers, now, seed).await
         }
         Command::Migrate(db) => {
             open(&db).await?;

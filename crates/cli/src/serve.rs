@@ -34,15 +34,10 @@ pub fn redact(url: &str) -> String {
 
 /// The application state for a store.
 pub fn app_state(store: Store, args: &ServerArgs) -> AppState {
-    AppState {
-        store,
-        blobs: BlobStore::new(args.files_dir()),
-        clock: Arc::new(SystemClock),
-        calendar: Arc::new(WorkCalendar::weekdays()),
-        config: Arc::new(Config { secure_cookies: args.secure_cookies, ..Config::default() }),
-        metrics: motcua_web::install_metrics(),
-        names: Arc::default(),
-    }
+    let config = Config { secure_cookies: args.secure_cookies, ..Config::default() };
+    let mut state = AppState::new(store, BlobStore::new(args.files_dir()), Arc::new(SystemClock), WorkCalendar::weekdays(), config);
+    state.metrics = motcua_web::install_metrics();
+    state
 }
 
 /// Serves until a shutdown signal.

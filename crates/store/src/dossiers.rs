@@ -2,12 +2,13 @@
 //! dossier row (optimistic version check), its event (hash-chained), outbox rows, daily
 //! counters and the idempotency record together — or nothing.
 
-use crate::counters::bump;
-use crate::events::append_event;
+use crate::counters::push_counters;
+use crate::events::{push_events, PendingEvent};
+use crate::sql::SqlBuilder;
 use crate::idempotency::{IdempotencyKey, StoredResponse};
-use crate::{from_ms, ms, Store, StoreError};
+use crate::{from_ms, ms, Backend, Store, StoreError};
 use motcua_core::calendar::{Outcome, ProcessingTime};
-use motcua_core::dossier::{counter_metrics, notifies_applicant, Channel, DossierFacts, State, StepFacts, Transition, GENESIS_HASH};
+use motcua_core::dossier::{counter_metrics, notifies_applicant, ActionKind, Channel, DossierFacts, State, StepFacts, Transition, GENESIS_HASH};
 use motcua_core::ids::{AgencyCode, DossierCodeFormat};
 use motcua_core::time::{local_date, Instant};
 use sqlx::AnyConnection;
@@ -43,6 +44,7 @@ pub struct DossierRow {
     pub finished_at: Option<i64>,
     pub outcome: Option<String>,
     pub returned_at: Option<i64>,
+    pub document_count: i64,
     pub version: i64,
     pub last_hash: String,
     pub updated_at: i64,
@@ -51,7 +53,7 @@ pub struct DossierRow {
 pub(crate) const DOSSIER_COLUMNS: &str = "id, reference, code, procedure_id, receiving_agency_id, channel, state, applicant_kind, \
     applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, delivery, processing, steps, \
     current_step, step_started_at, submitted_at, received_at, due_at, original_due_at, paused_at, supplement_requests, extended, \
-    finished_at, outcome, returned_at, version, last_hash, updated_at";
+    finished_at, outcome, returned_at, document_count, version, last_hash, updated_at";
 
 fn corrupt(id: i64, what: &str) -> StoreError {
     StoreError::Corrupt(format!("dossier {id}: bad {what}"))
@@ -161,7 +163,8 @@ pub type Render<'a> = &'a (dyn Fn(&DossierRow) -> StoredResponse + Send + Sync);
 
 impl Store {
     /// Creates a dossier and applies its first transitions (submission, and reception
-    /// when entered at the counter), all in one transaction.
+    /// when entered at the counter), all in one transaction of a few statements: the row
+    /// is written once in its final state, with its events in one multi-row insert.
     pub async fn create_dossier(
         &self,
         new: &NewDossier,
@@ -169,19 +172,37 @@ impl Store {
         ctx: &ActionContext<'_>,
         idem: Option<(&IdempotencyKey, Render<'_>)>,
     ) -> Result<ActionOutcome, StoreError> {
-        let mut tx = self.write.begin().await?;
         let processing = serde_json::to_string(&new.processing).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let steps = serde_json::to_string(&new.steps).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO dossiers (reference, procedure_id, receiving_agency_id, channel, state, applicant_kind, applicant_name, \
-             applicant_id_number, applicant_phone, applicant_email, applicant_address, delivery, processing, steps, submitted_at, \
-             version, last_hash, updated_at) \
-             VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $14) RETURNING id",
-        )
+        let draft = DossierFacts::new(new.receiving_agency_id, new.processing, new.steps.clone(), State::Draft);
+        let facts = transitions.last().map(|t| &t.next).unwrap_or(&draft);
+        let mut tx = self.write.begin().await?;
+        let code = match transitions.iter().any(|t| t.event.action == ActionKind::Receive) {
+            true => Some(issue_code(&mut tx, new.receiving_agency_id, ctx).await?),
+            false => None,
+        };
+        let mut events = Vec::with_capacity(transitions.len());
+        let mut last_hash = GENESIS_HASH.to_string();
+        for (i, t) in transitions.iter().enumerate() {
+            let e = PendingEvent::new(&new.reference, i as i64 + 1, &last_hash, ctx, &t.event);
+            last_hash = e.hash.clone();
+            events.push(e);
+        }
+        let returned_at = (facts.state == State::Returned).then(|| ms(ctx.now));
+        let dossier: DossierRow = sqlx::query_as(&format!(
+            "INSERT INTO dossiers (reference, code, procedure_id, receiving_agency_id, channel, state, applicant_kind, applicant_name, \
+             applicant_id_number, applicant_phone, applicant_email, applicant_address, delivery, processing, steps, current_step, \
+             step_started_at, submitted_at, received_at, due_at, original_due_at, paused_at, supplement_requests, extended, finished_at, \
+             outcome, returned_at, version, last_hash, document_count, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, \
+             $26, $27, $28, $29, $30, $18) RETURNING {DOSSIER_COLUMNS}"
+        ))
         .bind(&new.reference)
+        .bind(&code)
         .bind(new.procedure_id)
         .bind(new.receiving_agency_id)
         .bind(new.channel.as_str())
+        .bind(facts.state.as_str())
         .bind(&new.applicant_kind)
         .bind(&new.applicant_name)
         .bind(&new.applicant_id_number)
@@ -191,17 +212,34 @@ impl Store {
         .bind(&new.delivery)
         .bind(&processing)
         .bind(&steps)
+        .bind(facts.current_step.map(|s| s as i64))
+        .bind(facts.step_started_at.map(ms))
         .bind(ms(ctx.now))
-        .bind(GENESIS_HASH)
+        .bind(facts.received_at.map(ms))
+        .bind(facts.due_at.map(ms))
+        .bind(facts.original_due_at.map(ms))
+        .bind(facts.paused_at.map(ms))
+        .bind(facts.supplement_requests as i64)
+        .bind(facts.extended as i64)
+        .bind(facts.finished_at.map(ms))
+        .bind(facts.outcome.map(|o| o.as_str()))
+        .bind(returned_at)
+        .bind(transitions.len() as i64)
+        .bind(&last_hash)
+        .bind(new.documents.len() as i64)
         .fetch_one(&mut *tx)
         .await?;
+        let id = dossier.id;
         let mut agencies = vec![new.receiving_agency_id];
-        agencies.extend(new.step_agencies.iter().copied().filter(|a| *a != new.receiving_agency_id));
+        agencies.extend(new.step_agencies.iter().copied());
         agencies.sort_unstable();
         agencies.dedup();
-        for a in agencies {
-            sqlx::query("INSERT INTO dossier_agencies (agency_id, dossier_id) VALUES ($1, $2)").bind(a).bind(id).execute(&mut *tx).await?;
+        // Everything else the creation writes goes in one round trip.
+        let mut q = SqlBuilder::new("INSERT INTO dossier_agencies (agency_id, dossier_id) VALUES ");
+        for (i, a) in agencies.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" }).bind(*a).push(", ").bind(id).push(")");
         }
+        push_events(&mut q, id, &events);
         for d in &new.documents {
             sqlx::query("INSERT INTO blobs (sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING")
                 .bind(&d.sha256)
@@ -219,13 +257,13 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let mut version = 0;
-        let mut last_hash = GENESIS_HASH.to_string();
         for t in transitions {
-            (version, last_hash) = apply_in_tx(&mut tx, id, version, &last_hash, new.receiving_agency_id, new.channel, t, ctx).await?;
+            push_notify(&mut q, id, code.as_deref(), t, ctx);
         }
-        let dossier = load(&mut tx, id).await?;
-        let response = store_idempotent(&mut tx, idem, &dossier, ctx.now).await?;
+        let metrics: Vec<&str> = transitions.iter().flat_map(|t| counter_metrics(t, new.channel)).collect();
+        push_counters(&mut q, new.receiving_agency_id, &local_day(ctx.now), &metrics);
+        let response = push_idempotent(&mut q, idem, &dossier, ctx.now);
+        q.execute_batch(&mut tx, self.backend).await?;
         tx.commit().await?;
         Ok(ActionOutcome { dossier, response })
     }
@@ -240,9 +278,7 @@ impl Store {
         idem: Option<(&IdempotencyKey, Render<'_>)>,
     ) -> Result<ActionOutcome, StoreError> {
         let mut tx = self.write.begin().await?;
-        apply_in_tx(&mut tx, dossier.id, dossier.version, &dossier.last_hash, dossier.receiving_agency_id, dossier.channel()?, transition, ctx).await?;
-        let updated = load(&mut tx, dossier.id).await?;
-        let response = store_idempotent(&mut tx, idem, &updated, ctx.now).await?;
+        let (updated, response) = apply_in_tx(&mut tx, self.backend, dossier, transition, ctx, idem).await?;
         tx.commit().await?;
         Ok(ActionOutcome { dossier: updated, response })
     }
@@ -288,59 +324,64 @@ impl Store {
     }
 }
 
-async fn load(conn: &mut AnyConnection, id: i64) -> Result<DossierRow, StoreError> {
-    Ok(sqlx::query_as(&format!("SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE id = $1")).bind(id).fetch_one(conn).await?)
-}
-
-async fn store_idempotent(
-    conn: &mut AnyConnection,
-    idem: Option<(&IdempotencyKey, Render<'_>)>,
-    dossier: &DossierRow,
-    now: Instant,
-) -> Result<Option<StoredResponse>, StoreError> {
-    let Some((key, render)) = idem else { return Ok(None) };
+/// Adds the idempotency record (if a key was given) to a batch; returns the response.
+fn push_idempotent(q: &mut SqlBuilder, idem: Option<(&IdempotencyKey, Render<'_>)>, dossier: &DossierRow, now: Instant) -> Option<StoredResponse> {
+    let (key, render) = idem?;
     let response = render(dossier);
-    crate::idempotency::insert(conn, key, &response, now).await?;
-    Ok(Some(response))
+    crate::idempotency::push_insert(q, key, &response, now);
+    Some(response)
 }
 
-/// Writes one transition: row update with version check, event, counters, outbox.
-/// Returns the new version and the new last hash.
-#[allow(clippy::too_many_arguments)]
+fn local_day(at: Instant) -> String {
+    local_date(at).format("%Y-%m-%d").to_string()
+}
+
+/// Issues the next dossier code of the receiving agency for the local day of `ctx.now`.
+async fn issue_code(conn: &mut AnyConnection, agency_id: i64, ctx: &ActionContext<'_>) -> Result<String, StoreError> {
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO code_sequences (agency_id, day, last) VALUES ($1, $2, 1) \
+         ON CONFLICT (agency_id, day) DO UPDATE SET last = code_sequences.last + 1 RETURNING last",
+    )
+    .bind(agency_id)
+    .bind(local_day(ctx.now))
+    .fetch_one(conn)
+    .await?;
+    Ok(ctx.code_format.issue(ctx.agency_code, local_date(ctx.now), seq as u32).to_string())
+}
+
+/// Adds to a batch the outbox row telling the applicant, when the action is one they must hear of.
+fn push_notify(q: &mut SqlBuilder, id: i64, code: Option<&str>, t: &Transition, ctx: &ActionContext<'_>) {
+    if !notifies_applicant(t.event.action) {
+        return;
+    }
+    let payload = serde_json::json!({ "dossier_id": id, "code": code, "action": t.event.action.as_str(), "state": t.next.state.as_str() });
+    q.next_statement().push("INSERT INTO outbox (topic, dossier_id, payload, created_at, available_at) VALUES ('notify.applicant', ");
+    q.bind(id).push(", ").bind(payload.to_string()).push(", ").bind(ms(ctx.now)).push(", ").bind(ms(ctx.now)).push(")");
+}
+
+/// Writes one transition: row update with version check (returning the new row), then
+/// event, outbox, counters and idempotency record in one batch.
 async fn apply_in_tx(
     conn: &mut AnyConnection,
-    id: i64,
-    version: i64,
-    last_hash: &str,
-    agency_id: i64,
-    channel: Channel,
+    backend: Backend,
+    d: &DossierRow,
     t: &Transition,
     ctx: &ActionContext<'_>,
-) -> Result<(i64, String), StoreError> {
+    idem: Option<(&IdempotencyKey, Render<'_>)>,
+) -> Result<(DossierRow, Option<StoredResponse>), StoreError> {
     let n = &t.next;
-    let day = local_date(ctx.now).format("%Y-%m-%d").to_string();
-    let code = if t.event.action == motcua_core::dossier::ActionKind::Receive {
-        let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO code_sequences (agency_id, day, last) VALUES ($1, $2, 1) \
-             ON CONFLICT (agency_id, day) DO UPDATE SET last = code_sequences.last + 1 RETURNING last",
-        )
-        .bind(agency_id)
-        .bind(&day)
-        .fetch_one(&mut *conn)
-        .await?;
-        Some(ctx.code_format.issue(ctx.agency_code, local_date(ctx.now), seq as u32).to_string())
-    } else {
-        None
+    let code = match t.event.action == ActionKind::Receive {
+        true => Some(issue_code(&mut *conn, d.receiving_agency_id, ctx).await?),
+        false => None,
     };
-    let seq = version + 1;
-    let hash = append_event(&mut *conn, id, seq, last_hash, ctx.actor, ctx.now, &t.event).await?;
+    let event = PendingEvent::new(&d.reference, d.version + 1, &d.last_hash, ctx, &t.event);
     let returned_at = (t.event.to == State::Returned).then(|| ms(ctx.now));
-    let updated = sqlx::query(
+    let updated: Option<DossierRow> = sqlx::query_as(&format!(
         "UPDATE dossiers SET code = COALESCE($1, code), state = $2, current_step = $3, step_started_at = $4, received_at = $5, \
          due_at = $6, original_due_at = $7, paused_at = $8, supplement_requests = $9, extended = $10, finished_at = $11, \
          outcome = $12, returned_at = COALESCE($13, returned_at), version = $14, last_hash = $15, updated_at = $16 \
-         WHERE id = $17 AND version = $18",
-    )
+         WHERE id = $17 AND version = $18 RETURNING {DOSSIER_COLUMNS}"
+    ))
     .bind(&code)
     .bind(n.state.as_str())
     .bind(n.current_step.map(|s| s as i64))
@@ -354,31 +395,72 @@ async fn apply_in_tx(
     .bind(n.finished_at.map(ms))
     .bind(n.outcome.map(|o| o.as_str()))
     .bind(returned_at)
-    .bind(seq)
-    .bind(&hash)
+    .bind(event.seq)
+    .bind(&event.hash)
     .bind(ms(ctx.now))
-    .bind(id)
-    .bind(version)
-    .execute(&mut *conn)
+    .bind(d.id)
+    .bind(d.version)
+    .fetch_optional(&mut *conn)
     .await?;
-    if updated.rows_affected() != 1 {
-        return Err(StoreError::Conflict);
-    }
-    if notifies_applicant(t.event.action) {
-        let payload = serde_json::json!({
-            "dossier_id": id, "code": code, "action": t.event.action.as_str(), "state": n.state.as_str(),
-        });
-        sqlx::query("INSERT INTO outbox (topic, dossier_id, payload, created_at, available_at) VALUES ('notify.applicant', $1, $2, $3, $3)")
-            .bind(id)
-            .bind(payload.to_string())
-            .bind(ms(ctx.now))
-            .execute(&mut *conn)
-            .await?;
-    }
+    let updated = updated.ok_or(StoreError::Conflict)?;
+    let mut q = SqlBuilder::new("");
+    push_events(&mut q, d.id, std::slice::from_ref(&event));
+    push_notify(&mut q, d.id, updated.code.as_deref(), t, ctx);
     // Counters last: on PostgreSQL their rows are the most contended, so their locks are
     // held for the shortest time before commit.
-    for metric in counter_metrics(t, channel) {
-        bump(&mut *conn, agency_id, &day, metric).await?;
+    push_counters(&mut q, d.receiving_agency_id, &local_day(ctx.now), &counter_metrics(t, d.channel()?));
+    let response = push_idempotent(&mut q, idem, &updated, ctx.now);
+    q.execute_batch(&mut *conn, backend).await?;
+    Ok((updated, response))
+}
+
+const EVENT_JOIN_COLUMNS: &str = "e.id AS e_id, e.seq AS e_seq, e.at AS e_at, e.actor AS e_actor, e.action AS e_action, \
+    e.from_state AS e_from_state, e.to_state AS e_to_state, e.step AS e_step, e.note AS e_note, e.data AS e_data, \
+    e.prev_hash AS e_prev_hash, e.hash AS e_hash";
+
+fn event_from_joined(row: &sqlx::any::AnyRow, dossier_id: i64) -> Result<Option<crate::EventRow>, sqlx::Error> {
+    use sqlx::Row;
+    let Some(id) = row.try_get::<Option<i64>, _>("e_id")? else { return Ok(None) };
+    Ok(Some(crate::EventRow {
+        id,
+        dossier_id,
+        seq: row.try_get("e_seq")?,
+        at: row.try_get("e_at")?,
+        actor: row.try_get("e_actor")?,
+        action: row.try_get("e_action")?,
+        from_state: row.try_get("e_from_state")?,
+        to_state: row.try_get("e_to_state")?,
+        step: row.try_get("e_step")?,
+        note: row.try_get("e_note")?,
+        data: row.try_get("e_data")?,
+        prev_hash: row.try_get("e_prev_hash")?,
+        hash: row.try_get("e_hash")?,
+    }))
+}
+
+impl Store {
+    /// A dossier (by code or reference) with its events in order, in one round trip: the
+    /// detail view is the most frequent read, by citizens and staff alike.
+    pub async fn dossier_with_events(&self, public_id: &str) -> Result<Option<(DossierRow, Vec<crate::EventRow>)>, StoreError> {
+        use sqlx::FromRow;
+        for column in ["code", "reference"] {
+            let rows = sqlx::query(&format!(
+                "SELECT d.*, {EVENT_JOIN_COLUMNS} FROM dossiers d LEFT JOIN dossier_events e ON e.dossier_id = d.id \
+                 WHERE d.{column} = $1 ORDER BY e.seq"
+            ))
+            .bind(public_id)
+            .fetch_all(&self.read)
+            .await?;
+            let Some(first) = rows.first() else { continue };
+            let dossier = DossierRow::from_row(first)?;
+            let mut events = Vec::with_capacity(rows.len());
+            for r in &rows {
+                if let Some(e) = event_from_joined(r, dossier.id)? {
+                    events.push(e);
+                }
+            }
+            return Ok(Some((dossier, events)));
+        }
+        Ok(None)
     }
-    Ok((seq, hash))
 }

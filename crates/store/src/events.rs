@@ -1,9 +1,8 @@
 //! The dossier event log: append with hash chain, read the timeline, verify the chain.
 
-use crate::{ms, Store, StoreError};
+use crate::sql::SqlBuilder;
+use crate::{ms, ActionContext, Store, StoreError};
 use motcua_core::dossier::{chain_hash, EventDraft, EventRecord, GENESIS_HASH};
-use motcua_core::time::Instant;
-use sqlx::AnyConnection;
 
 /// A stored event.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -24,9 +23,9 @@ pub struct EventRow {
 }
 
 impl EventRow {
-    fn record(&self) -> EventRecord<'_> {
+    fn record<'a>(&'a self, reference: &'a str) -> EventRecord<'a> {
         EventRecord {
-            dossier_id: self.dossier_id,
+            dossier_ref: reference,
             seq: self.seq,
             at_ms: self.at,
             actor: &self.actor,
@@ -49,50 +48,66 @@ pub struct ChainBreak {
     pub reason: &'static str,
 }
 
-/// Appends an event and returns its hash.
-pub(crate) async fn append_event(
-    conn: &mut AnyConnection,
-    dossier_id: i64,
-    seq: i64,
-    prev_hash: &str,
-    actor: &str,
-    at: Instant,
-    e: &EventDraft,
-) -> Result<String, StoreError> {
-    let data = e.data.to_string();
-    let step = e.step.map(|s| s as i64);
-    let record = EventRecord {
-        dossier_id,
-        seq,
-        at_ms: ms(at),
-        actor,
-        action: e.action.as_str(),
-        from_state: e.from.as_str(),
-        to_state: e.to.as_str(),
-        step,
-        note: e.note.as_deref(),
-        data: &data,
-    };
-    let hash = chain_hash(prev_hash, &record);
-    sqlx::query(
-        "INSERT INTO dossier_events (dossier_id, seq, at, actor, action, from_state, to_state, step, note, data, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(dossier_id)
-    .bind(seq)
-    .bind(record.at_ms)
-    .bind(actor)
-    .bind(record.action)
-    .bind(record.from_state)
-    .bind(record.to_state)
-    .bind(step)
-    .bind(&e.note)
-    .bind(&data)
-    .bind(prev_hash)
-    .bind(&hash)
-    .execute(conn)
-    .await?;
-    Ok(hash)
+/// An event ready to insert, its hash computed.
+pub(crate) struct PendingEvent {
+    pub seq: i64,
+    at_ms: i64,
+    actor: String,
+    action: &'static str,
+    from_state: &'static str,
+    to_state: &'static str,
+    step: Option<i64>,
+    note: Option<String>,
+    data: String,
+    prev_hash: String,
+    pub hash: String,
+}
+
+impl PendingEvent {
+    pub fn new(reference: &str, seq: i64, prev_hash: &str, ctx: &ActionContext<'_>, e: &EventDraft) -> Self {
+        let data = e.data.to_string();
+        let step = e.step.map(|s| s as i64);
+        let record = EventRecord {
+            dossier_ref: reference,
+            seq,
+            at_ms: ms(ctx.now),
+            actor: ctx.actor,
+            action: e.action.as_str(),
+            from_state: e.from.as_str(),
+            to_state: e.to.as_str(),
+            step,
+            note: e.note.as_deref(),
+            data: &data,
+        };
+        let hash = chain_hash(prev_hash, &record);
+        PendingEvent {
+            seq,
+            at_ms: record.at_ms,
+            actor: ctx.actor.to_string(),
+            action: e.action.as_str(),
+            from_state: e.from.as_str(),
+            to_state: e.to.as_str(),
+            step,
+            note: e.note.clone(),
+            data,
+            prev_hash: prev_hash.to_string(),
+            hash,
+        }
+    }
+}
+
+/// Adds the insert of one dossier's events to a batch.
+pub(crate) fn push_events(q: &mut SqlBuilder, dossier_id: i64, events: &[PendingEvent]) {
+    if events.is_empty() {
+        return;
+    }
+    q.next_statement().push("INSERT INTO dossier_events (dossier_id, seq, at, actor, action, from_state, to_state, step, note, data, prev_hash, hash) VALUES ");
+    for (i, e) in events.iter().enumerate() {
+        q.push(if i == 0 { "(" } else { ", (" });
+        q.bind(dossier_id).push(", ").bind(e.seq).push(", ").bind(e.at_ms).push(", ").bind(e.actor.clone()).push(", ");
+        q.bind(e.action).push(", ").bind(e.from_state).push(", ").bind(e.to_state).push(", ").bind(e.step).push(", ");
+        q.bind(e.note.clone()).push(", ").bind(e.data.clone()).push(", ").bind(e.prev_hash.clone()).push(", ").bind(e.hash.clone()).push(")");
+    }
 }
 
 impl Store {
@@ -111,12 +126,12 @@ impl Store {
     pub async fn verify_dossier_chain(&self, dossier_id: i64) -> Result<Option<ChainBreak>, StoreError> {
         let dossier = self.dossier_by_id(dossier_id).await?.ok_or(StoreError::NotFound)?;
         let events = self.dossier_events(dossier_id).await?;
-        Ok(verify_chain(dossier_id, &events, dossier.version, &dossier.last_hash))
+        Ok(verify_chain(dossier_id, &dossier.reference, &events, dossier.version, &dossier.last_hash))
     }
 }
 
 /// Walks events in sequence order; names the first that was altered, deleted or reordered.
-pub fn verify_chain(dossier_id: i64, events: &[EventRow], head_version: i64, head_hash: &str) -> Option<ChainBreak> {
+pub fn verify_chain(dossier_id: i64, reference: &str, events: &[EventRow], head_version: i64, head_hash: &str) -> Option<ChainBreak> {
     let mut prev = GENESIS_HASH.to_string();
     for (i, e) in events.iter().enumerate() {
         let expected_seq = i as i64 + 1;
@@ -127,7 +142,7 @@ pub fn verify_chain(dossier_id: i64, events: &[EventRow], head_version: i64, hea
         if e.prev_hash != prev {
             return brk("previous hash does not match");
         }
-        if chain_hash(&prev, &e.record()) != e.hash {
+        if e.dossier_id != dossier_id || chain_hash(&prev, &e.record(reference)) != e.hash {
             return brk("event content was altered");
         }
         prev = e.hash.clone();

@@ -4,7 +4,7 @@
 use crate::{ms, Store, StoreError};
 use motcua_core::time::Instant;
 use sha2::{Digest, Sha256};
-use sqlx::AnyConnection;
+use crate::sql::SqlBuilder;
 
 /// A key as presented by a client, with what it was used for.
 #[derive(Debug, Clone)]
@@ -34,17 +34,11 @@ pub struct StoredResponse {
     pub body: String,
 }
 
-pub(crate) async fn insert(conn: &mut AnyConnection, key: &IdempotencyKey, r: &StoredResponse, now: Instant) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO idempotency_keys (scope, key, request_hash, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&key.scope)
-        .bind(&key.key)
-        .bind(&key.request_hash)
-        .bind(r.status as i64)
-        .bind(&r.body)
-        .bind(ms(now))
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Adds the record of a key and its response to a batch.
+pub(crate) fn push_insert(q: &mut SqlBuilder, key: &IdempotencyKey, r: &StoredResponse, now: Instant) {
+    q.next_statement().push("INSERT INTO idempotency_keys (scope, key, request_hash, status, body, created_at) VALUES (");
+    q.bind(key.scope.clone()).push(", ").bind(key.key.clone()).push(", ").bind(key.request_hash.clone()).push(", ");
+    q.bind(r.status as i64).push(", ").bind(r.body.clone()).push(", ").bind(ms(now)).push(")");
 }
 
 impl Store {

@@ -6,6 +6,7 @@
 //! column type, comparison and index work on both databases and the event hash covers
 //! exactly what is stored.
 
+mod bulk;
 mod catalogue;
 mod counters;
 mod dossiers;
@@ -18,6 +19,7 @@ mod reference;
 mod sql;
 mod users;
 
+pub use bulk::BulkDossier;
 pub use catalogue::{ImportReport, ProcedureRow};
 pub use dossiers::{ActionContext, ActionOutcome, DocumentRow, DossierRow, NewDocument, NewDossier, Render};
 pub use error::StoreError;
@@ -107,7 +109,7 @@ impl Store {
                                     "PRAGMA synchronous = NORMAL",
                                     "PRAGMA busy_timeout = 5000",
                                     "PRAGMA foreign_keys = ON",
-                                    "PRAGMA cache_size = -32000",
+                                    "PRAGMA cache_size = -4000",
                                 ] {
                                     conn.execute(pragma).await?;
                                 }
@@ -117,7 +119,9 @@ impl Store {
                         .connect_with(connect.clone())
                 };
                 let write = pool(1).await?;
-                let read = pool(options.max_connections.max(2)).await?;
+                // Each SQLite connection keeps its own page cache (4 MB here), so readers are
+                // capped at 8: more would not add throughput on small machines, only memory.
+                let read = pool(options.max_connections.clamp(2, 8)).await?;
                 Ok(Store { write, read, backend })
             }
             Backend::Postgres => {

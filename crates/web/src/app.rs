@@ -64,9 +64,87 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     pub names: Arc<crate::views::Names>,
+    pub caches: Arc<Caches>,
+}
+
+/// Per-process caches of hot reference data (see `cache.rs` for the consistency rule).
+pub struct Caches {
+    /// Session token → user, so a request costs no session queries.
+    pub sessions: crate::cache::TtlCache<(String, &'static str), motcua_store::SessionUser>,
+    pub procedures: crate::cache::TtlCache<String, Arc<motcua_store::ProcedureRow>>,
+    pub agencies: crate::cache::TtlCache<String, Arc<motcua_store::AgencyRow>>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Caches {
+            sessions: crate::cache::TtlCache::new(Duration::from_secs(10), 100_000),
+            procedures: crate::cache::TtlCache::new(Duration::from_secs(60), 10_000),
+            agencies: crate::cache::TtlCache::new(Duration::from_secs(60), 10_000),
+        }
+    }
 }
 
 impl AppState {
+    /// The user of a session token, from the cache or the database.
+    pub async fn session_user(&self, token: &str, kind: &'static str) -> Result<Option<motcua_store::SessionUser>, motcua_store::StoreError> {
+        let key = (token.to_string(), kind);
+        if let Some(u) = self.caches.sessions.get(&key).filter(|u| u.expires_at > self.now()) {
+            return Ok(Some(u));
+        }
+        let user = self.store.session_user(token, kind, self.now()).await?;
+        if let Some(u) = &user {
+            self.caches.sessions.put(key, u.clone());
+        }
+        Ok(user)
+    }
+
+    /// Ends a session here and in the database.
+    pub async fn end_session(&self, token: &str, kind: &'static str) -> Result<(), motcua_store::StoreError> {
+        self.caches.sessions.remove(&(token.to_string(), kind));
+        self.store.delete_session(token).await
+    }
+
+    /// A procedure by code, cached.
+    pub async fn procedure(&self, code: &str) -> Result<Option<Arc<motcua_store::ProcedureRow>>, motcua_store::StoreError> {
+        if let Some(p) = self.caches.procedures.get(&code.to_string()) {
+            return Ok(Some(p));
+        }
+        let p = self.store.procedure_by_code(code).await?.map(Arc::new);
+        if let Some(p) = &p {
+            self.caches.procedures.put(code.to_string(), p.clone());
+        }
+        Ok(p)
+    }
+
+    /// An agency by code, cached.
+    pub async fn agency(&self, code: &str) -> Result<Option<Arc<motcua_store::AgencyRow>>, motcua_store::StoreError> {
+        if let Some(a) = self.caches.agencies.get(&code.to_string()) {
+            return Ok(Some(a));
+        }
+        let a = self.store.agency_by_code(code).await?.map(Arc::new);
+        if let Some(a) = &a {
+            self.caches.agencies.put(code.to_string(), a.clone());
+        }
+        Ok(a)
+    }
+}
+
+impl AppState {
+    /// The state for a store, with empty caches and no metrics recorder.
+    pub fn new(store: Store, blobs: BlobStore, clock: Arc<dyn Clock>, calendar: WorkCalendar, config: Config) -> Self {
+        AppState {
+            store,
+            blobs,
+            clock,
+            calendar: Arc::new(calendar),
+            config: Arc::new(config),
+            metrics: None,
+            names: Arc::default(),
+            caches: Arc::default(),
+        }
+    }
+
     pub fn now(&self) -> Instant {
         self.clock.now()
     }

@@ -59,7 +59,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         let Some(token) = bearer(&parts.headers) else { return Ok(ApiCaller(None)) };
         // A token that was sent but is not valid is an error, not anonymity: the client
         // should learn that its token expired.
-        match state.store.session_user(token, "api", state.now()).await? {
+        match state.session_user(token, "api").await? {
             Some(u) => Ok(ApiCaller(Some(Staff(u)))),
             None => Err(ApiError::Unauthorized),
         }
@@ -74,7 +74,7 @@ impl FromRequestParts<AppState> for WebStaff {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Ok(WebStaff(None)) };
-        Ok(WebStaff(state.store.session_user(token, "web", state.now()).await?.map(Staff)))
+        Ok(WebStaff(state.session_user(token, "web").await?.map(Staff)))
     }
 }
 

@@ -5,6 +5,7 @@
 mod api;
 mod app;
 mod auth;
+mod cache;
 mod error;
 mod ops;
 mod pages;

@@ -170,6 +170,67 @@ pub struct DossierView {
     pub timeline: Option<Vec<EventView>>,
 }
 
+/// A dossier as lists show it: enough to pick it, without steps or history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DossierSummary {
+    pub code: Option<String>,
+    pub reference: String,
+    pub state: String,
+    pub state_label: String,
+    pub procedure: ProcedureRef,
+    pub agency: AgencyRef,
+    pub channel: String,
+    pub applicant_name: String,
+    pub submitted_at: String,
+    pub received_at: Option<String>,
+    pub due_at: Option<String>,
+    /// For open dossiers: on_track | due_soon | overdue.
+    pub due_status: Option<String>,
+    /// For finished dossiers: early | on_time | late.
+    pub outcome: Option<String>,
+    pub outcome_label: Option<String>,
+    /// Name of the workflow step the dossier is at.
+    pub current_step: Option<String>,
+    pub version: i64,
+}
+
+fn due_status_of(state: &AppState, facts: &motcua_core::dossier::DossierFacts) -> Option<String> {
+    match (facts.state.is_handled(), facts.due_at) {
+        (false, Some(due)) => Some(
+            match due_status(&state.calendar, &state.config.rules, state.now(), due) {
+                motcua_core::calendar::DueStatus::OnTrack => "on_track",
+                motcua_core::calendar::DueStatus::DueSoon => "due_soon",
+                motcua_core::calendar::DueStatus::Overdue => "overdue",
+            }
+            .to_string(),
+        ),
+        _ => None,
+    }
+}
+
+/// The list view of a dossier (names from the cache: call [`prepare_names`] first).
+pub fn dossier_summary(state: &AppState, d: &DossierRow) -> Result<DossierSummary, ApiError> {
+    let facts = d.facts()?;
+    Ok(DossierSummary {
+        code: d.code.clone(),
+        reference: d.reference.clone(),
+        state: facts.state.as_str().into(),
+        state_label: facts.state.label_vi().into(),
+        procedure: state.names.procedure(d.procedure_id),
+        agency: state.names.agency(d.receiving_agency_id),
+        channel: d.channel.clone(),
+        applicant_name: d.applicant_name.clone(),
+        submitted_at: rfc3339_vn(from_ms(d.submitted_at)),
+        received_at: ts(d.received_at),
+        due_at: ts(d.due_at),
+        due_status: due_status_of(state, &facts),
+        outcome: facts.outcome.map(|o| o.as_str().into()),
+        outcome_label: facts.outcome.map(|o: Outcome| o.label_vi().into()),
+        current_step: facts.current_step.and_then(|i| facts.steps.get(i)).map(|s| s.name.clone()),
+        version: d.version,
+    })
+}
+
 fn ts(ms: Option<i64>) -> Option<String> {
     ms.map(|m| rfc3339_vn(from_ms(m)))
 }
@@ -220,10 +281,7 @@ pub fn dossier_view(
     let facts = d.facts()?;
     let st = facts.state;
     let steps = step_views(state, &facts.steps);
-    let due_status = match (st.is_handled(), facts.due_at) {
-        (false, Some(due)) => Some(due_status(&state.calendar, &state.config.rules, state.now(), due)),
-        _ => None,
-    };
+    let due_status = due_status_of(state, &facts);
     let timeline = events.map(|evs| {
         evs.iter()
             .map(|e| {
@@ -268,7 +326,7 @@ pub fn dossier_view(
         due_at: ts(d.due_at),
         finished_at: ts(d.finished_at),
         returned_at: ts(d.returned_at),
-        due_status: due_status.map(|s| serde_json::to_value(s).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()),
+        due_status,
         outcome: facts.outcome.map(|o| o.as_str().into()),
         outcome_label: facts.outcome.map(|o: Outcome| o.label_vi().into()),
         supplement_requests: d.supplement_requests,

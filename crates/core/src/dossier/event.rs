@@ -1,5 +1,7 @@
 //! The event log's hash chain: each event carries the hash of the one before it in the
 //! same dossier, so altering, deleting or reordering a stored event breaks the chain.
+//! Events name their dossier by its immutable reference, known before the dossier row
+//! exists, so a dossier and its first events can be written in one statement each.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -10,7 +12,8 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 /// The fields of an event that the hash covers, in a fixed order.
 #[derive(Debug, Clone, Serialize)]
 pub struct EventRecord<'a> {
-    pub dossier_id: i64,
+    /// The dossier's provisional reference (unique, never changes).
+    pub dossier_ref: &'a str,
     pub seq: i64,
     /// Milliseconds since the Unix epoch (UTC); both databases store them exactly.
     pub at_ms: i64,
@@ -39,7 +42,7 @@ mod tests {
     use super::*;
 
     fn ev(seq: i64, note: Option<&'static str>) -> EventRecord<'static> {
-        EventRecord { dossier_id: 7, seq, at_ms: 1_790_000_000_000, actor: "user:1", action: "receive", from_state: "submitted", to_state: "received", step: None, note, data: "{}" }
+        EventRecord { dossier_ref: "HS-TEST", seq, at_ms: 1_790_000_000_000, actor: "user:1", action: "receive", from_state: "submitted", to_state: "received", step: None, note, data: "{}" }
     }
 
     #[test]

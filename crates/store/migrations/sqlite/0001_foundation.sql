@@ -91,6 +91,7 @@ CREATE TABLE dossiers (
     finished_at         BIGINT,
     outcome             TEXT,
     returned_at         BIGINT,
+    document_count      BIGINT NOT NULL DEFAULT 0, -- attached files (skips a query when 0)
     version             BIGINT NOT NULL,        -- number of events; optimistic concurrency
     last_hash           TEXT NOT NULL,          -- hash of the latest event
     updated_at          BIGINT NOT NULL

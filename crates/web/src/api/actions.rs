@@ -172,10 +172,9 @@ async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: Strin
     }
     let now = state.now();
     let transition = decide(&d.facts()?, &actor, &action, now, &state.calendar, &state.config.rules)?;
-    let agency = state.store.agency_by_id(d.receiving_agency_id).await?.ok_or(ApiError::Internal("agency of dossier".into()))?;
-    let agency_code = AgencyCode::parse(&agency.code).map_err(|_| ApiError::Internal("stored agency code".into()))?;
-    let ctx = ActionContext { actor: &label, now, agency_code: &agency_code, code_format: &state.config.code_format };
     prepare_names(&state, &[&d]).await?;
+    let agency_code = AgencyCode::parse(&state.names.agency(d.receiving_agency_id).code).map_err(|_| ApiError::Internal("stored agency code".into()))?;
+    let ctx = ActionContext { actor: &label, now, agency_code: &agency_code, code_format: &state.config.code_format };
     let render = |row: &DossierRow| match dossier_view(&state, row, audience, None, None) {
         Ok(v) => StoredResponse { status: 200, body: serde_json::to_string(&v).unwrap_or_default() },
         Err(e) => StoredResponse { status: 500, body: e.to_string() },

@@ -43,7 +43,7 @@ pub async fn token(State(state): State<AppState>, ApiJson(req): ApiJson<TokenReq
 pub async fn revoke(State(state): State<AppState>, caller: ApiCaller, headers: HeaderMap) -> Result<StatusCode, ApiError> {
     caller.0.ok_or(ApiError::Unauthorized)?;
     if let Some(t) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {
-        state.store.delete_session(t.trim()).await?;
+        state.end_session(t.trim(), "api").await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,7 +4,7 @@ use super::submission::{CreateDossier, Submission};
 use crate::app::AppState;
 use crate::auth::{applicant_secret_matches, ApiCaller, Staff, APPLICANT_SECRET_HEADER};
 use crate::error::ApiError;
-use crate::views::{dossier_view, prepare_names, Audience, DossierView};
+use crate::views::{dossier_summary, dossier_view, prepare_names, Audience, DossierSummary, DossierView};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -96,7 +96,7 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
     if body.delivery == "post" && address.is_none() {
         e.add("applicant.address", "Nhận kết quả qua bưu chính cần địa chỉ");
     }
-    let procedure = match state.store.procedure_by_code(body.procedure_code.trim()).await? {
+    let procedure = match state.procedure(body.procedure_code.trim()).await? {
         Some(p) => Some(p),
         None => {
             e.add("procedure_code", "Không có thủ tục với mã này");
@@ -104,7 +104,7 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
         }
     };
     let agency = match AgencyCode::parse(&body.agency_code) {
-        Ok(code) => state.store.agency_by_code(code.as_str()).await?.filter(|a| a.valid_to.is_none()),
+        Ok(code) => state.agency(code.as_str()).await?.filter(|a| a.valid_to.is_none()),
         Err(_) => None,
     };
     if agency.is_none() {
@@ -240,16 +240,19 @@ pub async fn load_for_caller(state: &AppState, caller: &ApiCaller, headers: &Hea
         return Err(ApiError::Unauthorized);
     }
     let d = state.store.dossier_by_public_id(code.trim()).await?.ok_or(ApiError::NotFound)?;
-    if let Some(staff) = &caller.0 {
-        if staff_sees_row(staff, &d)? {
-            return Ok((d, Audience::Staff));
-        }
-        return Err(ApiError::NotFound);
+    let audience = audience_for(caller, secret, &d)?;
+    Ok((d, audience))
+}
+
+/// Who the caller is to this dossier: staff who see it, or its applicant proving it with
+/// the secret. Anyone else gets the same "not found" whether the code exists or not.
+fn audience_for(caller: &ApiCaller, secret: Option<&str>, d: &DossierRow) -> Result<Audience, ApiError> {
+    match &caller.0 {
+        Some(staff) if staff_sees_row(staff, d)? => Ok(Audience::Staff),
+        Some(_) => Err(ApiError::NotFound),
+        None if secret.is_some_and(|s| applicant_secret_matches(d, s)) => Ok(Audience::Applicant),
+        None => Err(ApiError::NotFound),
     }
-    if secret.is_some_and(|s| applicant_secret_matches(&d, s)) {
-        return Ok((d, Audience::Applicant));
-    }
-    Err(ApiError::NotFound)
 }
 
 /// Whether staff see a dossier: they hold a role in its receiving agency or a step's agency.
@@ -265,9 +268,16 @@ pub fn staff_sees_row(staff: &Staff, d: &DossierRow) -> Result<bool, ApiError> {
     security((), ("bearer" = [])),
     responses((status = 200, body = DossierView), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(State(state): State<AppState>, caller: ApiCaller, headers: HeaderMap, Path(code): Path<String>) -> Result<Json<DossierView>, ApiError> {
-    let (d, audience) = load_for_caller(&state, &caller, &headers, &code).await?;
-    let events = state.store.dossier_events(d.id).await?;
-    let docs = state.store.dossier_documents(d.id).await?;
+    let secret = headers.get(APPLICANT_SECRET_HEADER).and_then(|v| v.to_str().ok());
+    if caller.0.is_none() && secret.is_none() {
+        return Err(ApiError::Unauthorized);
+    }
+    if code.len() > 80 {
+        return Err(ApiError::NotFound);
+    }
+    let (d, events) = state.store.dossier_with_events(code.trim()).await?.ok_or(ApiError::NotFound)?;
+    let audience = audience_for(&caller, secret, &d)?;
+    let docs = if d.document_count > 0 { state.store.dossier_documents(d.id).await? } else { Vec::new() };
     prepare_names(&state, &[&d]).await?;
     Ok(Json(dossier_view(&state, &d, audience, Some(&events), Some(docs))?))
 }
@@ -294,7 +304,7 @@ pub struct ListQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DossierPage {
-    pub items: Vec<DossierView>,
+    pub items: Vec<DossierSummary>,
     pub next: Option<String>,
 }
 
@@ -345,13 +355,13 @@ pub async fn list_page(state: &AppState, staff: &Staff, q: &ListQuery) -> Result
     let due = DueWindow { after: parse_instant(&mut e, "due_after", &q.due_after), before: parse_instant(&mut e, "due_before", &q.due_before) };
     let mut agencies = staff.agencies();
     if let Some(code) = q.agency.as_deref().filter(|c| !c.is_empty()) {
-        match state.store.agency_by_code(code).await? {
+        match state.agency(code).await? {
             Some(a) if agencies.contains(&a.id) => agencies = vec![a.id],
             _ => e.add("agency", "Cơ quan không thuộc phạm vi của bạn"),
         }
     }
     let procedure_id = match q.procedure.as_deref().filter(|c| !c.is_empty()) {
-        Some(code) => match state.store.procedure_by_code(code).await? {
+        Some(code) => match state.procedure(code).await? {
             Some(p) => Some(p.id),
             None => {
                 e.add("procedure", "Không có thủ tục với mã này");
@@ -376,7 +386,7 @@ pub async fn list_page(state: &AppState, staff: &Staff, q: &ListQuery) -> Result
     let more = rows.len() as i64 > limit;
     let rows = &rows[..rows.len().min(limit as usize)];
     prepare_names(state, &rows.iter().collect::<Vec<_>>()).await?;
-    let items = rows.iter().map(|d| dossier_view(state, d, Audience::Staff, None, None)).collect::<Result<Vec<_>, _>>()?;
+    let items = rows.iter().map(|d| dossier_summary(state, d)).collect::<Result<Vec<_>, _>>()?;
     let next = if more { rows.last().map(|d| d.id.to_string()) } else { None };
     Ok(DossierPage { items, next })
 }

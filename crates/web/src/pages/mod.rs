@@ -5,7 +5,7 @@ use crate::api::dossiers::{list_page, staff_sees_row, ListQuery};
 use crate::app::AppState;
 use crate::auth::{applicant_secret_matches, WebStaff, SESSION_COOKIE};
 use crate::error::ApiError;
-use crate::views::{dossier_view, prepare_names, Audience, DossierView};
+use crate::views::{dossier_view, prepare_names, Audience, DossierSummary, DossierView};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -106,7 +106,7 @@ async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Respo
 
 async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     if let Some(t) = crate::auth::cookie(&headers, SESSION_COOKIE) {
-        let _ = state.store.delete_session(t).await;
+        let _ = state.end_session(t, "web").await;
     }
     let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
@@ -131,8 +131,8 @@ fn short_time(rfc: &Option<String>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-fn due_label(v: &DossierView) -> (String, String) {
-    match (v.due_status.as_deref(), v.outcome_label.as_deref()) {
+fn due_label(status: Option<&str>, outcome: Option<&str>, outcome_label: Option<&str>) -> (String, String) {
+    match (status, outcome_label) {
         (Some(s), _) => {
             let label = match s {
                 "overdue" => "Quá hạn",
@@ -141,17 +141,17 @@ fn due_label(v: &DossierView) -> (String, String) {
             };
             (label.into(), s.into())
         }
-        (None, Some(o)) => (o.into(), v.outcome.clone().unwrap_or_default()),
+        (None, Some(o)) => (o.into(), outcome.unwrap_or_default().to_string()),
         _ => (String::new(), String::new()),
     }
 }
 
-fn line(v: &DossierView) -> Line {
-    let (due_label, due_class) = due_label(v);
+fn line(v: &DossierSummary) -> Line {
+    let (due_label, due_class) = due_label(v.due_status.as_deref(), v.outcome.as_deref(), v.outcome_label.as_deref());
     Line {
         id: v.code.clone().unwrap_or_else(|| v.reference.clone()),
         procedure: v.procedure.name.clone(),
-        applicant: v.applicant.name.clone(),
+        applicant: v.applicant_name.clone(),
         state: v.state_label.clone(),
         due: short_time(&v.due_at),
         due_label,
@@ -241,7 +241,7 @@ struct DossierPage {
 }
 
 fn dossier_page(v: DossierView) -> DossierPage {
-    let (label, _) = due_label(&v);
+    let (label, _) = due_label(v.due_status.as_deref(), v.outcome.as_deref(), v.outcome_label.as_deref());
     DossierPage {
         steps: v
             .steps
