@@ -21,7 +21,7 @@ pub async fn dossiers(store: &Store, agencies: &[AgencyRow], count: usize, now: 
     let rules = DeadlineRules::default();
     let format = DossierCodeFormat::default();
     let staff = everyone(agencies);
-    let mut sequences: HashMap<(i64, String), i64> = HashMap::new();
+    let mut sequences: HashMap<(i64, String), i64> = store.code_sequences().await?.into_iter().map(|(a, d, n)| ((a, d), n)).collect();
     let start = std::time::Instant::now();
     let mut done = 0;
     while done < count {

@@ -101,6 +101,11 @@ impl Store {
         Ok(())
     }
 
+    /// Every (agency, day, last issued sequence), so generated codes continue them.
+    pub async fn code_sequences(&self) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        Ok(sqlx::query_as("SELECT agency_id, day, last FROM code_sequences").fetch_all(&self.read).await?)
+    }
+
     /// Raises a code sequence to at least `last` (after bulk loading issued codes).
     pub async fn raise_code_sequence(&self, agency_id: i64, day: &str, last: i64) -> Result<(), StoreError> {
         sqlx::query(

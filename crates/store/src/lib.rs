@@ -159,3 +159,16 @@ impl Store {
         self.read.close().await;
     }
 }
+
+impl Store {
+    /// Runs one administrative statement (tests and tools: schemas, maintenance).
+    pub async fn execute_admin(&self, sql: &str) -> Result<(), StoreError> {
+        sqlx::query(sql).execute(&self.write).await?;
+        Ok(())
+    }
+
+    /// Number of events of one action across all dossiers (recounts for audits and tests).
+    pub async fn count_events_with_action(&self, action: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM dossier_events WHERE action = $1").bind(action).fetch_one(&self.read).await?)
+    }
+}
