@@ -195,7 +195,7 @@ pub struct DossierSummary {
 }
 
 fn due_status_of(state: &AppState, facts: &motcua_core::dossier::DossierFacts) -> Option<String> {
-    match (facts.state.is_handled(), facts.due_at) {
+    match (facts.state.is_handled(), facts.due_at_now(&state.calendar, state.now())) {
         (false, Some(due)) => Some(
             match due_status(&state.calendar, &state.config.rules, state.now(), due) {
                 motcua_core::calendar::DueStatus::OnTrack => "on_track",

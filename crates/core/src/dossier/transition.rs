@@ -5,7 +5,7 @@ use super::action::{Action, ActionKind};
 use super::role::{Actor, Party, Role};
 use super::state::State;
 use crate::calendar::{due_at, outcome, push_due_for_pause, DeadlineRules, Outcome, ProcessingTime, WorkCalendar};
-use crate::time::Instant;
+use crate::time::{rfc3339_vn, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -60,6 +60,16 @@ impl DossierFacts {
             finished_at: None,
             outcome: None,
         }
+    }
+
+    /// The due instant as it stands at `now`: while a supplement is awaited the clock is
+    /// stopped, so the wait so far is added (a waiting dossier never turns overdue).
+    pub fn due_at_now(&self, cal: &WorkCalendar, now: Instant) -> Option<Instant> {
+        let due = self.due_at?;
+        Some(match self.paused_at {
+            Some(p) => push_due_for_pause(cal, due, p, now),
+            None => due,
+        })
     }
 
     fn step(&self) -> Option<&StepFacts> {
@@ -224,7 +234,7 @@ fn apply(d: &DossierFacts, action: &Action, now: Instant, cal: &WorkCalendar, ru
             next.received_at = Some(now);
             next.due_at = Some(due);
             next.original_due_at = Some(due);
-            data = json!({ "due_at": due });
+            data = json!({ "due_at": rfc3339_vn(due) });
         }
         Action::RequestSupplement { items, exception_reason } => {
             if items.is_empty() || items.iter().any(|i| i.document.trim().is_empty() || i.reason.trim().is_empty()) {
@@ -247,7 +257,7 @@ fn apply(d: &DossierFacts, action: &Action, now: Instant, cal: &WorkCalendar, ru
             if let (Some(paused), Some(due), Some(orig)) = (d.paused_at, d.due_at, d.original_due_at) {
                 next.due_at = Some(push_due_for_pause(cal, due, paused, now));
                 next.original_due_at = Some(push_due_for_pause(cal, orig, paused, now));
-                data = json!({ "due_at": next.due_at });
+                data = json!({ "due_at": next.due_at.map(rfc3339_vn) });
             }
             next.paused_at = None;
             next.state = if d.received_at.is_some() {
@@ -317,7 +327,7 @@ fn apply(d: &DossierFacts, action: &Action, now: Instant, cal: &WorkCalendar, ru
                 return Err(invalid("new_due", "Ngày hẹn mới phải sau ngày hẹn hiện tại"));
             }
             note = Some(reason.clone());
-            data = json!({ "previous_due_at": d.due_at, "new_due_at": new_due });
+            data = json!({ "previous_due_at": d.due_at.map(rfc3339_vn), "new_due_at": rfc3339_vn(*new_due) });
             next.due_at = Some(*new_due);
             next.extended = true;
         }

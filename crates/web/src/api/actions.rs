@@ -156,6 +156,10 @@ fn parse_action(kind: ActionKind, body: &[u8]) -> Result<Action, ApiError> {
 /// Performs an action on a dossier for the caller.
 async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: String, kind: ActionKind, body: Bytes) -> Result<Response, ApiError> {
     let (d, audience) = load_for_caller(&state, &caller, &headers, &code).await?;
+    let is_json = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
+    if !is_json && !body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::UnsupportedMedia("Nội dung thao tác phải là application/json".into()));
+    }
     let action = parse_action(kind, &body)?;
     let (actor, label) = match &caller.0 {
         Some(s) => (s.actor(), s.label()),
@@ -163,7 +167,7 @@ async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: Strin
     };
     let idem = idempotency_key(&headers)?.map(|k| {
         let path = format!("POST /api/v1/dossiers/{}/{}", d.id, kind.as_str());
-        IdempotencyKey::new(label.clone(), k, &[path.as_bytes(), &body])
+        IdempotencyKey::new(if caller.0.is_some() { label.clone() } else { format!("applicant:{}", d.reference) }, k, &[path.as_bytes(), &body])
     });
     if let Some(k) = &idem {
         if let Some(r) = state.store.idempotent_response(k).await? {

@@ -31,10 +31,18 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> 
     Ok(Some(k.to_string()))
 }
 
-/// Replays a stored response.
+/// Replays a stored response; a replayed creation gets its `Location` back too.
 pub fn replay(r: StoredResponse) -> Response {
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK);
-    (status, [(header::CONTENT_TYPE, "application/json"), (header::HeaderName::from_static("idempotent-replay"), "true")], r.body).into_response()
+    let location = (status == StatusCode::CREATED)
+        .then(|| serde_json::from_str::<serde_json::Value>(&r.body).ok())
+        .flatten()
+        .and_then(|v| v.get("code").and_then(|c| c.as_str()).or_else(|| v.get("reference").and_then(|c| c.as_str())).map(|id| format!("/api/v1/dossiers/{id}")));
+    let mut resp = (status, [(header::CONTENT_TYPE, "application/json"), (header::HeaderName::from_static("idempotent-replay"), "true")], r.body).into_response();
+    if let Some(l) = location.and_then(|l| header::HeaderValue::from_str(&l).ok()) {
+        resp.headers_mut().insert(header::LOCATION, l);
+    }
+    resp
 }
 
 fn stored(status: StatusCode, view: &DossierView) -> StoredResponse {
@@ -104,7 +112,10 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
         }
     };
     let agency = match AgencyCode::parse(&body.agency_code) {
-        Ok(code) => state.agency(code.as_str()).await?.filter(|a| a.valid_to.is_none()),
+        Ok(code) => {
+            let today = motcua_core::time::local_date(now).format("%Y-%m-%d").to_string();
+            state.agency(code.as_str()).await?.filter(|a| a.valid_from <= today && a.valid_to.as_deref().is_none_or(|to| to > today.as_str()))
+        }
         Err(_) => None,
     };
     if agency.is_none() {

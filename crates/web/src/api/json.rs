@@ -15,7 +15,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         if inner.is_syntax() || inner.is_eof() {
             ApiError::BadRequest(format!("JSON không hợp lệ (dòng {}, cột {})", inner.line(), inner.column()))
         } else {
-            ApiError::field(if path == "." { "" } else { &path }, format!("Sai kiểu hoặc thiếu dữ liệu: {inner}"))
+            // serde reports a missing field at its parent; name the field itself.
+            let msg = inner.to_string();
+            let missing = msg.strip_prefix("missing field `").and_then(|r| r.split('`').next());
+            let path = match (path.as_str(), missing) {
+                (".", Some(f)) => f.to_string(),
+                (p, Some(f)) => format!("{p}.{f}"),
+                (".", None) => String::new(),
+                (p, None) => p.to_string(),
+            };
+            match missing {
+                Some(_) => ApiError::field(&path, "Thiếu trường bắt buộc"),
+                None => ApiError::field(&path, format!("Sai kiểu dữ liệu: {inner}")),
+            }
         }
     })
 }

@@ -76,9 +76,37 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api/v1/dossiers/{code}/withdraw", post(actions::withdraw))
         .route("/api/v1/dossiers/{code}/return-result", post(actions::return_result))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
-    uploads.merge(api).fallback(not_found)
+    uploads.merge(api).fallback(not_found).layer(axum::middleware::map_response(json_errors))
 }
 
 async fn not_found() -> crate::error::ApiError {
     crate::error::ApiError::NotFound
+}
+
+/// Errors raised by the framework before a handler runs (bad query strings, bodies over
+/// the limit, wrong methods) come as plain text; the API promises its JSON error shape
+/// for every error, so they are rewritten here.
+async fn json_errors(resp: axum::response::Response) -> axum::response::Response {
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    let status = resp.status();
+    let is_json = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return resp;
+    }
+    let (error, message) = match status {
+        StatusCode::BAD_REQUEST => ("bad_request", "Tham số của yêu cầu không hợp lệ"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "Dữ liệu gửi lên quá lớn"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Phương thức không được hỗ trợ cho địa chỉ này"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "Kiểu nội dung không được hỗ trợ"),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "Yêu cầu quá thời gian xử lý, vui lòng thử lại"),
+        StatusCode::UNPROCESSABLE_ENTITY => ("invalid", "Dữ liệu chưa hợp lệ"),
+        s if s.is_server_error() => ("internal", "Lỗi hệ thống, vui lòng thử lại"),
+        _ => ("error", "Yêu cầu không hợp lệ"),
+    };
+    let mut out = (status, axum::Json(crate::error::ErrorBody { error, message: message.into(), fields: vec![] })).into_response();
+    if let Some(allow) = resp.headers().get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    out
 }

@@ -1,0 +1,131 @@
+//! The server-rendered pages: home, staff sign-in and list, and the public lookup.
+
+#[macro_use]
+mod common;
+
+use common::*;
+use motcua::demo::DEMO_PASSWORD;
+
+/// The text of the page's error paragraph.
+fn alert(html: &str) -> String {
+    let start = html.find("role=\"alert\">").map(|i| i + "role=\"alert\">".len()).unwrap_or_else(|| panic!("no alert in page:\n{html}"));
+    let end = html[start..].find("</p>").expect("alert end") + start;
+    html[start..end].to_string()
+}
+
+async fn sign_in(app: &TestApp, username: &str, password: &str) -> Resp {
+    app.send(app.client.post(app.url("/dang-nhap")).form(&[("username", username), ("password", password)])).await
+}
+
+/// The session cookie (`name=value`) set by a sign-in.
+fn session_cookie(r: &Resp) -> String {
+    let set = r.header("set-cookie").unwrap_or_else(|| panic!("no Set-Cookie: {:?}", r.headers));
+    assert!(set.starts_with("motcua_session="), "{set}");
+    assert!(set.contains("HttpOnly"), "the session cookie must be HttpOnly: {set}");
+    assert!(set.contains("SameSite=Lax"), "{set}");
+    set.split(';').next().unwrap().to_string()
+}
+
+async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> Resp {
+    let mut rb = app.client.get(app.url(path));
+    if let Some(c) = cookie {
+        rb = rb.header("Cookie", c);
+    }
+    app.send(rb).await
+}
+
+async fn home_page_offers_the_lookup(app: &TestApp) {
+    let r = get_page(app, "/", None).await;
+    assert_eq!(r.status, 200);
+    assert!(r.header("content-type").is_some_and(|c| c.starts_with("text/html")));
+    assert!(r.text.contains("Tra cứu hồ sơ"), "{}", r.text);
+    assert!(r.text.contains("<html lang=\"vi\">"));
+    let form = get_page(app, "/tra-cuu", None).await;
+    assert_eq!(form.status, 200);
+    assert!(form.text.contains("name=\"secret\""));
+    let css = get_page(app, "/static/app.css", None).await;
+    assert_eq!(css.status, 200);
+    assert!(css.header("content-type").is_some_and(|c| c.starts_with("text/css")));
+}
+
+on_both_backends!(home_page_offers_the_lookup => home_page_offers_the_lookup_sqlite, home_page_offers_the_lookup_postgres);
+
+async fn staff_sign_in_sets_a_session_cookie_and_shows_their_list(app: &TestApp) {
+    let created = create_at_counter(app, BIRTH).await;
+    let code = code_of(&created);
+
+    // Without a session the staff pages send people to sign in.
+    let r = get_page(app, "/can-bo", None).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/dang-nhap"));
+
+    let wrong = sign_in(app, "motcua.nhatrang", "sai-mat-khau").await;
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.text.contains("không đúng"), "{}", wrong.text);
+    assert!(wrong.header("set-cookie").is_none());
+
+    let ok = sign_in(app, "motcua.nhatrang", DEMO_PASSWORD).await;
+    assert_eq!(ok.status, 303, "{}", ok.text);
+    assert_eq!(ok.header("location"), Some("/can-bo"));
+    let cookie = session_cookie(&ok);
+
+    let list = get_page(app, "/can-bo", Some(&cookie)).await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    assert!(list.text.contains("Nguyễn Thị Lan (một cửa P. Nha Trang)"), "the user's name: {}", list.text);
+    assert!(list.text.contains(&code), "their dossier is listed: {}", list.text);
+
+    let detail = get_page(app, &format!("/can-bo/ho-so/{code}"), Some(&cookie)).await;
+    assert_eq!(detail.status, 200);
+    assert!(detail.text.contains("Tiếp nhận hồ sơ"), "{}", detail.text);
+
+    // Another commune's officer does not see it; an API token is not a web session.
+    let other = session_cookie(&sign_in(app, "motcua.camlam", DEMO_PASSWORD).await);
+    let camlam_list = get_page(app, "/can-bo", Some(&other)).await;
+    assert_eq!(camlam_list.status, 200);
+    assert!(!camlam_list.text.contains(&code));
+    assert_eq!(get_page(app, &format!("/can-bo/ho-so/{code}"), Some(&other)).await.status, 404);
+    let token = app.token("motcua.nhatrang").await;
+    assert_eq!(get_page(app, "/can-bo", Some(&format!("motcua_session={token}"))).await.status, 303);
+    let web_token = cookie.trim_start_matches("motcua_session=");
+    app.get("/api/v1/dossiers", Some(web_token)).await.expect_error(401);
+
+    // Signing out ends the session.
+    let out = app.send(app.client.post(app.url("/dang-xuat")).header("Cookie", &cookie)).await;
+    assert_eq!(out.status, 303);
+    assert!(out.header("set-cookie").is_some_and(|c| c.contains("Max-Age=0")));
+    assert_eq!(get_page(app, "/can-bo", Some(&cookie)).await.status, 303);
+}
+
+on_both_backends!(staff_sign_in_sets_a_session_cookie_and_shows_their_list =>
+    staff_sign_in_sets_a_session_cookie_and_shows_their_list_sqlite, staff_sign_in_sets_a_session_cookie_and_shows_their_list_postgres);
+
+async fn public_lookup_shows_the_timeline_only_to_the_applicant(app: &TestApp) {
+    let created = create_at_counter(app, BIRTH).await;
+    let code = code_of(&created);
+    let reception = app.token("motcua.nhatrang").await;
+    app.act(&code, "transfer", &reception, serde_json::json!({})).await.expect(200);
+
+    let lookup = |code: String, secret: &'static str| async move {
+        app.send(app.client.post(app.url("/tra-cuu")).form(&[("code", code.as_str()), ("secret", secret)])).await
+    };
+
+    let found = lookup(code.clone(), APPLICANT_PHONE).await;
+    assert_eq!(found.status, 200, "{}", found.text);
+    for text in [code.as_str(), "Quá trình xử lý", "Nộp hồ sơ", "Tiếp nhận hồ sơ", "Chuyển hồ sơ đến bộ phận giải quyết", "Đăng ký khai sinh"] {
+        assert!(found.text.contains(text), "lookup page lacks {text:?}:\n{}", found.text);
+    }
+    assert!(!found.text.contains("user:"), "staff identities stay hidden");
+    assert_eq!(lookup(code.clone(), APPLICANT_CCCD).await.status, 200, "the ID number works too");
+
+    // A wrong phone and an unknown code get the same answer.
+    let wrong = lookup(code.clone(), "0912000000").await;
+    let unknown = lookup("H56.22366-261123-9999".to_string(), APPLICANT_PHONE).await;
+    assert_eq!(wrong.status, 404);
+    assert_eq!(unknown.status, 404);
+    assert_eq!(alert(&wrong.text), alert(&unknown.text));
+    assert!(alert(&wrong.text).contains("Không tìm thấy hồ sơ"));
+    assert!(!wrong.text.contains("Quá trình xử lý"));
+}
+
+on_both_backends!(public_lookup_shows_the_timeline_only_to_the_applicant =>
+    public_lookup_shows_the_timeline_only_to_the_applicant_sqlite, public_lookup_shows_the_timeline_only_to_the_applicant_postgres);
