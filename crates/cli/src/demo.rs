@@ -109,6 +109,27 @@ const FAMILY: &[&str] = &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Hu�
 const MIDDLE: &[&str] = &["Văn", "Thị", "Hữu", "Minh", "Ngọc", "Thanh", "Đức", "Thu", "Quốc", "Bảo"];
 const GIVEN: &[&str] = &["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Khánh", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Quân", "Tâm", "Thảo", "Trang", "Tuấn", "Yến"];
 
+/// A dossier of a random person for a procedure at an agency (demo and benchmark data).
+pub fn random_dossier(rng: &mut impl Rng, reference: String, (proc_row, agency, steps): &Pair, channel: Channel) -> NewDossier {
+    NewDossier {
+        reference,
+        procedure_id: proc_row.id,
+        receiving_agency_id: agency.id,
+        step_agencies: steps.iter().map(|s| s.agency_id).collect(),
+        channel,
+        applicant_kind: "person".into(),
+        applicant_name: random_name(rng),
+        applicant_id_number: random_cccd(rng),
+        applicant_phone: format!("09{:08}", rng.gen_range(0..100_000_000)),
+        applicant_email: None,
+        applicant_address: Some(format!("{} đường Trần Phú, {}", rng.gen_range(1..300), agency.name.replace("Ủy ban nhân dân ", ""))),
+        delivery: if channel == Channel::Online { "online".into() } else { "counter".into() },
+        processing: proc_row.procedure.processing,
+        steps: steps.clone(),
+        documents: Vec::new(),
+    }
+}
+
 /// A random but well-formed personal identification number born in 1950–2005.
 pub fn random_cccd(rng: &mut impl Rng) -> String {
     const PROVINCES: [&str; 8] = ["001", "079", "056", "048", "031", "092", "046", "038"];
@@ -117,7 +138,7 @@ pub fn random_cccd(rng: &mut impl Rng) -> String {
     format!("{}{}{:02}{:06}", PROVINCES[rng.gen_range(0..PROVINCES.len())], century_sex, year % 100, rng.gen_range(0..1_000_000))
 }
 
-pub fn random_name(rng: &mut impl Rng) -> String {
+fn random_name(rng: &mut impl Rng) -> String {
     format!("{} {} {}", FAMILY[rng.gen_range(0..FAMILY.len())], MIDDLE[rng.gen_range(0..MIDDLE.len())], GIVEN[rng.gen_range(0..GIVEN.len())])
 }
 
@@ -189,28 +210,13 @@ pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], count: usize, 
             let mut pick = rng.gen_range(0..total_weight);
             targets.iter().find(|t| if pick < t.1 { true } else { pick -= t.1; false }).map(|t| t.0).unwrap_or(State::Returned)
         };
-        let (proc_row, agency, steps) = &pairs[rng.gen_range(0..pairs.len())];
+        let pick = rng.gen_range(0..pairs.len());
+        let (proc_row, agency, steps) = &pairs[pick];
         let p = &proc_row.procedure;
         let channel = if p.online != motcua_core::catalogue::OnlineLevel::None && rng.gen_bool(0.6) { Channel::Online } else { Channel::Counter };
         let days_ago = rng.gen_range(0..days.max(1));
         let mut t = past_working_instant(&mut rng, now, days_ago);
-        let new = NewDossier {
-            reference: format!("HS-DEMO{:07}", seed * 1_000_000 + i as u64),
-            procedure_id: proc_row.id,
-            receiving_agency_id: agency.id,
-            step_agencies: steps.iter().map(|s| s.agency_id).collect(),
-            channel,
-            applicant_kind: "person".into(),
-            applicant_name: random_name(&mut rng),
-            applicant_id_number: random_cccd(&mut rng),
-            applicant_phone: format!("09{:08}", rng.gen_range(0..100_000_000)),
-            applicant_email: None,
-            applicant_address: Some(format!("{} đường Trần Phú, {}", rng.gen_range(1..300), agency.name.replace("Ủy ban nhân dân ", ""))),
-            delivery: if channel == Channel::Online { "online".into() } else { "counter".into() },
-            processing: p.processing,
-            steps: steps.clone(),
-            documents: Vec::new(),
-        };
+        let new = random_dossier(&mut rng, format!("HS-DEMO{:07}", seed * 1_000_000 + i as u64), &pairs[pick], channel);
         let agency_code = AgencyCode::parse(&agency.code)?;
         let mut facts = DossierFacts::new(agency.id, p.processing, steps.clone(), State::Draft);
         let mut plan: Vec<Action> = Vec::new();

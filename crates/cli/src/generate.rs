@@ -2,13 +2,13 @@
 //! by the same rules as real dossiers (codes, due dates, hash-chained events) and written
 //! with the bulk loader.
 
-use crate::demo::{everyone, past_working_instant, plan_to, random_cccd, random_name, receivable_pairs};
+use crate::demo::{everyone, past_working_instant, plan_to, random_dossier, receivable_pairs};
 use anyhow::Result;
 use motcua_core::calendar::{DeadlineRules, WorkCalendar};
 use motcua_core::dossier::{decide, Action, ActionKind, Actor, Channel, DossierFacts, State};
 use motcua_core::ids::{AgencyCode, DossierCodeFormat};
 use motcua_core::time::{local_date, Instant};
-use motcua_store::{AgencyRow, BulkDossier, NewDossier, Store};
+use motcua_store::{AgencyRow, BulkDossier, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
@@ -28,7 +28,8 @@ pub async fn dossiers(store: &Store, agencies: &[AgencyRow], count: usize, now: 
         let n = (count - done).min(2000);
         let mut batch = Vec::with_capacity(n);
         for i in 0..n {
-            let (proc_row, agency, steps) = &pairs[rng.gen_range(0..pairs.len())];
+            let pair = &pairs[rng.gen_range(0..pairs.len())];
+            let (proc_row, agency, steps) = pair;
             let target = match rng.gen_range(0..100) {
                 0..=4 => State::Submitted,
                 5..=14 => State::Processing,
@@ -67,23 +68,7 @@ pub async fn dossiers(store: &Store, agencies: &[AgencyRow], count: usize, now: 
                 t = next;
             }
             batch.push(BulkDossier {
-                new: NewDossier {
-                    reference: format!("HS-G{seed:03}{:09}", done + i),
-                    procedure_id: proc_row.id,
-                    receiving_agency_id: agency.id,
-                    step_agencies: steps.iter().map(|s| s.agency_id).collect(),
-                    channel,
-                    applicant_kind: "person".into(),
-                    applicant_name: random_name(&mut rng),
-                    applicant_id_number: random_cccd(&mut rng),
-                    applicant_phone: format!("09{:08}", rng.gen_range(0..100_000_000)),
-                    applicant_email: None,
-                    applicant_address: None,
-                    delivery: "counter".into(),
-                    processing: proc_row.procedure.processing,
-                    steps: steps.clone(),
-                    documents: Vec::new(),
-                },
+                new: random_dossier(&mut rng, format!("HS-G{seed:03}{:09}", done + i), pair, channel),
                 code,
                 submitted_at,
                 facts,
