@@ -18,6 +18,10 @@ pub struct ServerArgs {
     /// Database connections per process (more only adds lock waiting on a small machine).
     #[arg(long, env = "MOTCUA_DB_CONNECTIONS", default_value_t = 8)]
     pub db_connections: u32,
+    /// Directory of official yearly schedules (`YYYY.txt`, the format of `motcua calendar
+    /// holidays`) that add to or replace the shipped ones.
+    #[arg(long, env = "MOTCUA_CALENDAR_DIR")]
+    pub calendar_dir: Option<PathBuf>,
     /// Send cookies only over HTTPS (set behind a TLS proxy).
     #[arg(long, env = "MOTCUA_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,

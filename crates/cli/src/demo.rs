@@ -181,9 +181,8 @@ pub async fn receivable_pairs(store: &Store, agencies: &[AgencyRow], now: Instan
 }
 
 /// Creates `count` dossiers spread over the last `days` days, in every state.
-pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], count: usize, days: i64, now: Instant, seed: u64) -> Result<usize> {
+pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], cal: &WorkCalendar, count: usize, days: i64, now: Instant, seed: u64) -> Result<usize> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let cal = WorkCalendar::weekdays();
     let rules = DeadlineRules::default();
     let format = DossierCodeFormat::default();
     let staff = everyone(agencies);
@@ -239,7 +238,7 @@ pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], count: usize, 
             // applicants also supply their own papers.
             let by_applicant = matches!(action, Action::Submit) || (matches!(action, Action::Supply { .. }) && channel == Channel::Online);
             let who = if by_applicant { Actor::Applicant } else { staff.clone() };
-            match decide(&facts, &who, &action, next_t, &cal, &rules) {
+            match decide(&facts, &who, &action, next_t, cal, &rules) {
                 Ok(tr) => {
                     facts = tr.next.clone();
                     transitions.push(tr);

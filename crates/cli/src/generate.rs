@@ -14,10 +14,9 @@ use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
 
 /// Generates `count` dossiers over the past year in batches; prints progress.
-pub async fn dossiers(store: &Store, agencies: &[AgencyRow], count: usize, now: Instant, seed: u64) -> Result<()> {
+pub async fn dossiers(store: &Store, agencies: &[AgencyRow], cal: &WorkCalendar, count: usize, now: Instant, seed: u64) -> Result<()> {
     let pairs = receivable_pairs(store, agencies, now).await?;
     let mut rng = StdRng::seed_from_u64(seed);
-    let cal = WorkCalendar::weekdays();
     let rules = DeadlineRules::default();
     let format = DossierCodeFormat::default();
     let staff = everyone(agencies);
@@ -48,7 +47,7 @@ pub async fn dossiers(store: &Store, agencies: &[AgencyRow], count: usize, now: 
             plan.extend(plan_to(target, steps.len(), &mut rng));
             for action in plan {
                 let who = if matches!(action, Action::Submit) { Actor::Applicant } else { staff.clone() };
-                let tr = match decide(&facts, &who, &action, t, &cal, &rules) {
+                let tr = match decide(&facts, &who, &action, t, cal, &rules) {
                     Ok(tr) => tr,
                     Err(_) => break,
                 };

@@ -78,17 +78,55 @@ enum ImportWhat {
 
 #[derive(Subcommand)]
 enum CalendarWhat {
-    /// Print the due instant of N working days from a reception instant.
+    /// Lunar date of a solar date (D/M/YYYY, " nhuận" for a leap month), or of every day of a range.
+    Lunar {
+        /// A solar date, YYYY-MM-DD.
+        date: Option<String>,
+        #[arg(long, requires = "to", conflicts_with = "date")]
+        from: Option<String>,
+        #[arg(long, requires = "from")]
+        to: Option<String>,
+    },
+    /// Solar date (YYYY-MM-DD) of a lunar date D/M/YYYY.
+    Solar {
+        lunar: String,
+        /// The month is the leap (nhuận) month.
+        #[arg(long)]
+        leap: bool,
+    },
+    /// Every non-working weekday and working weekend day of a year: YYYY-MM-DD<TAB>off|work<TAB>reason.
+    Holidays {
+        year: i32,
+        #[arg(long, env = "MOTCUA_CALENDAR_DIR")]
+        calendar_dir: Option<PathBuf>,
+    },
+    /// Due instant of N working days from a reception instant (RFC 3339, +07:00).
     Due {
         /// Reception instant, local time (2026-11-23T09:15) or RFC 3339.
         #[arg(long)]
         from: String,
-        /// Working days (half days allowed: 2.5).
+        /// Working days (half days allowed: 2.5; 0 = within the day).
         #[arg(long)]
         days: f64,
         /// A pause FROM..TO (supplement requested → supplied); repeatable.
         #[arg(long = "pause")]
         pauses: Vec<String>,
+        /// Count by the Civil Code rule (reception day not counted) instead of working hours.
+        #[arg(long)]
+        civil_code: bool,
+        /// Explain the result in Vietnamese: skipped days and why.
+        #[arg(long)]
+        explain: bool,
+        #[arg(long, env = "MOTCUA_CALENDAR_DIR")]
+        calendar_dir: Option<PathBuf>,
+    },
+    /// The year's days off as an iCalendar file (to standard output, or --output FILE).
+    Ics {
+        year: i32,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[arg(long, env = "MOTCUA_CALENDAR_DIR")]
+        calendar_dir: Option<PathBuf>,
     },
 }
 
@@ -111,6 +149,28 @@ enum UserWhat {
     },
 }
 
+fn calendar(what: CalendarWhat) -> Result<()> {
+    match what {
+        CalendarWhat::Lunar { date: Some(d), .. } => println!("{}", calendar_cmd::lunar(&d)?),
+        CalendarWhat::Lunar { from: Some(f), to: Some(t), .. } => calendar_cmd::lunar_range(&f, &t, &mut std::io::stdout().lock())?,
+        CalendarWhat::Lunar { .. } => anyhow::bail!("cần một ngày (YYYY-MM-DD) hoặc --from và --to"),
+        CalendarWhat::Solar { lunar, leap } => println!("{}", calendar_cmd::solar(&lunar, leap)?),
+        CalendarWhat::Holidays { year, calendar_dir } => print!("{}", calendar_cmd::holidays(year, calendar_dir.as_deref())?),
+        CalendarWhat::Due { from, days, pauses, civil_code, explain, calendar_dir } => {
+            let cal = calendar_cmd::calendar(calendar_dir.as_deref())?;
+            println!("{}", calendar_cmd::due(&cal, &from, days, &pauses, civil_code, explain)?);
+        }
+        CalendarWhat::Ics { year, output, calendar_dir } => {
+            let ics = calendar_cmd::ics(year, calendar_dir.as_deref())?;
+            match output {
+                Some(path) => std::fs::write(&path, ics).with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{ics}"),
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn open(db: &DbArgs) -> Result<Store> {
     let url = db.database_url();
     if url.starts_with("sqlite:") {
@@ -121,15 +181,32 @@ async fn open(db: &DbArgs) -> Result<Store> {
     Ok(store)
 }
 
-#[tokio::main]
-async fn main() -> Result<()> {
+/// Errors are printed as one readable message (with causes), not as a debug dump.
+fn main() -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("Lỗi: không khởi động được: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Lỗi: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()))
         .init();
     match Cli::parse().command {
         Command::Serve(args) => {
             let store = serve::open_store(&args).await?;
-            serve::run(serve::app_state(store, &args), &args.listen, |addr| println!("motcua đang chạy tại http://{addr}")).await
+            serve::run(serve::app_state(store, &args)?, &args.listen, |addr| println!("motcua đang chạy tại http://{addr}")).await
         }
         Command::Demo { server, dossiers, no_serve } => {
             let store = serve::open_store(&server).await?;
@@ -137,7 +214,8 @@ async fn main() -> Result<()> {
             let agencies = demo::seed_reference(&store, now).await?;
             demo::seed_users(&store, now).await?;
             if store.count_dossiers().await? == 0 {
-                let n = demo::seed_dossiers(&store, &agencies, dossiers, 120, now, 2026).await?;
+                let cal = calendar_cmd::calendar(server.calendar_dir.as_deref())?;
+                let n = demo::seed_dossiers(&store, &agencies, &cal, dossiers, 120, now, 2026).await?;
                 println!("Đã tạo {n} hồ sơ mẫu.");
             }
             println!("\nTài khoản mẫu (mật khẩu chung: {}):", demo::DEMO_PASSWORD);
@@ -148,7 +226,7 @@ async fn main() -> Result<()> {
             if no_serve {
                 return Ok(());
             }
-            serve::run(serve::app_state(store, &server), &server.listen, |addr| {
+            serve::run(serve::app_state(store, &server)?, &server.listen, |addr| {
                 println!("\nMở http://{addr}/dang-nhap để đăng nhập; API: http://{addr}/api/openapi.json");
             })
             .await
@@ -158,7 +236,7 @@ async fn main() -> Result<()> {
             let now = chrono::Utc::now();
             let agencies = demo::seed_reference(&store, now).await?;
             demo::seed_users(&store, now).await?;
-            generate::dossiers(&store, &agencies, dossiers, now, seed).await
+            generate::dossiers(&store, &agencies, &calendar_cmd::calendar(None)?, dossiers, now, seed).await
         }
         Command::Migrate(db) => {
             open(&db).await?;
@@ -167,10 +245,7 @@ async fn main() -> Result<()> {
         }
         Command::Import { what: ImportWhat::Procedures { file, db } } => import::procedures(&open(&db).await?, &file).await,
         Command::Import { what: ImportWhat::Units { file, db } } => import::units(&open(&db).await?, &file).await,
-        Command::Calendar { what: CalendarWhat::Due { from, days, pauses } } => {
-            println!("{}", calendar_cmd::due(&from, days, &pauses)?);
-            Ok(())
-        }
+        Command::Calendar { what } => calendar(what),
         Command::User { what: UserWhat::Add { username, name, password, grants, db } } => {
             let store = open(&db).await?;
             let mut parsed = Vec::new();

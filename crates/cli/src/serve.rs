@@ -3,7 +3,6 @@
 
 use crate::config::ServerArgs;
 use anyhow::{Context, Result};
-use motcua_core::calendar::WorkCalendar;
 use motcua_store::{BlobStore, Store, StoreOptions};
 use motcua_web::{build_router, AppState, Config, SystemClock};
 use std::sync::Arc;
@@ -32,12 +31,13 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// The application state for a store.
-pub fn app_state(store: Store, args: &ServerArgs) -> AppState {
+/// The application state for a store, with the Vietnamese working calendar.
+pub fn app_state(store: Store, args: &ServerArgs) -> Result<AppState> {
     let config = Config { secure_cookies: args.secure_cookies, ..Config::default() };
-    let mut state = AppState::new(store, BlobStore::new(args.files_dir()), Arc::new(SystemClock), WorkCalendar::weekdays(), config);
+    let calendar = crate::calendar_cmd::calendar(args.calendar_dir.as_deref())?;
+    let mut state = AppState::new(store, BlobStore::new(args.files_dir()), Arc::new(SystemClock), calendar, config);
     state.metrics = motcua_web::install_metrics();
-    state
+    Ok(state)
 }
 
 /// Serves until a shutdown signal.

@@ -86,6 +86,7 @@ impl Clock for TestClock {
 /// Generates the SQLite and PostgreSQL test functions of one scenario.
 /// `on_both_backends!(multi_thread: …)` runs the server on several worker threads, for
 /// scenarios about requests racing each other.
+#[allow(unused_macros)]
 macro_rules! on_both_backends {
     ($scenario:ident => $sqlite:ident, $postgres:ident) => {
         on_both_backends!(@tests #[tokio::test] $scenario => $sqlite, $postgres);
@@ -158,8 +159,15 @@ async fn postgres_schema(admin_url: &str) -> String {
     schema
 }
 
-/// Starts a server over a fresh store. `None` only for PostgreSQL when it is not configured.
+/// Starts a server over a fresh store with a plain Monday–Friday calendar, which keeps the
+/// dates in these tests easy to check by hand (`calendar_api.rs` uses the Vietnamese one).
+/// `None` only for PostgreSQL when it is not configured.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, WorkCalendar::weekdays()).await
+}
+
+/// Starts a server with the given working calendar.
+pub async fn spawn_app_with(backend: Backend, calendar: WorkCalendar) -> Option<TestApp> {
     let dir = std::env::temp_dir().join(format!("motcua-test-{}", random_suffix()));
     std::fs::create_dir_all(&dir).expect("creating the test directory");
     let (db_url, pg) = match backend {
@@ -187,7 +195,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         store.clone(),
         BlobStore::new(dir.join("files")),
         Arc::new(clock.clone()),
-        WorkCalendar::weekdays(),
+        calendar,
         Config::default(),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding 127.0.0.1:0");

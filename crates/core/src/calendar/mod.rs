@@ -1,11 +1,33 @@
-//! Working-day calendar and deadlines.
-//!
-//! This is the interface the rest of the system uses; the full Vietnamese calendar
-//! (lunar holidays, yearly official schedules) plugs in behind [`WorkCalendar`] by
-//! filling its days off and worked weekend days.
+//! The Vietnamese working-day calendar and the deadline engine: lunar calendar, public
+//! holidays and yearly official schedules, working sessions, due dates with pauses and
+//! extensions, and their explanation in plain Vietnamese.
 
 mod deadline;
+mod explain;
+pub mod holidays;
+pub mod lunar;
 mod working_time;
 
 pub use deadline::{due_at, due_status, outcome, push_due_for_pause, CountingRule, DeadlineRules, DueStatus, Outcome, ProcessingTime};
-pub use working_time::{Session, WorkCalendar, MINUTES_PER_HALF_DAY};
+pub use explain::explain_due;
+pub use holidays::{default_schedule, parse_schedule, DayKind, SpecialDay};
+pub use working_time::{Session, WorkCalendar, MINUTES_PER_HALF_DAY, TABLE_FIRST_YEAR, TABLE_LAST_YEAR};
+
+use std::collections::BTreeMap;
+
+/// The schedule of a year: the official one when known, else the computed defaults.
+pub fn year_schedule(year: i32, official: &BTreeMap<i32, Vec<SpecialDay>>) -> Vec<SpecialDay> {
+    official.get(&year).cloned().unwrap_or_else(|| default_schedule(year))
+}
+
+/// The Vietnamese calendar for every table year (1900–2199): the computed holidays of each
+/// year, replaced by its official schedule where one is given, then `local` days (an
+/// agency's own days off or worked days) on top.
+pub fn vietnam_calendar(official: &BTreeMap<i32, Vec<SpecialDay>>, local: &[SpecialDay]) -> WorkCalendar {
+    let mut days = Vec::new();
+    for year in TABLE_FIRST_YEAR..=TABLE_LAST_YEAR {
+        days.extend(year_schedule(year, official));
+    }
+    days.extend(local.iter().cloned());
+    WorkCalendar::weekdays().with_special_days(days.into_iter().map(|d| (d.date, d.kind == DayKind::Work, d.reason)))
+}
