@@ -22,6 +22,12 @@ async fn scenario(app: &TestApp) {
     app.clock.set(vn(2026, 11, 23, 9, 0));
     let d = receive_at_counter(app, "congan.nhatrang", "1.010038", "H56.05.22366").await;
     assert_eq!(d["due_at"], "2026-12-01T09:00:00+07:00", "{d}");
+    // The detail explains the date in Vietnamese, naming the holiday it skipped.
+    let token = app.token("congan.nhatrang").await;
+    let detail = app.dossier(d["code"].as_str().unwrap(), &token).await;
+    let lines: Vec<&str> = detail["due_explanation"].as_array().expect("an explanation").iter().filter_map(|l| l.as_str()).collect();
+    assert!(lines.contains(&"Không tính thứ Ba 24/11/2026: Ngày Văn hóa Việt Nam (24/11)."), "{lines:?}");
+    assert_eq!(lines.last(), Some(&"Hạn trả kết quả: 09:00 thứ Ba 01/12/2026."), "{lines:?}");
 
     // Đăng ký tạm trú (3 working days) received Thursday 4/2/2027 09:00, just before Tết
     // Đinh Mùi (lunar 1/1 = Saturday 6/2/2027): the eve (Fri 5/2) and 8–9/2 are off, and

@@ -109,7 +109,7 @@ fn where_vietnam_and_china_differ() {
     assert_eq!(tet(2007), date(2007, 2, 17)); // China: 18 February
     assert_eq!(tet(1968), date(1968, 1, 29)); // China (and the South in 1968): 30 January
     assert_eq!(tet(2030), date(2030, 2, 2)); // China: 3 February
-    // 1985: a whole month apart (China: 20 February), see `month_11_at_the_1984_1985_boundary`.
+                                             // 1985: a whole month apart (China: 20 February), see `month_11_at_the_1984_1985_boundary`.
     assert_eq!(tet(1985), date(1985, 1, 21));
 }
 
@@ -180,7 +180,9 @@ fn leap_months() {
         let l = solar_to_lunar(before);
         assert_eq!((l.year, l.month, l.leap), (y, m, false), "{before}");
     }
-    for y in [2002, 2003, 2005, 2007, 2008, 2010, 2011, 2013, 2015, 2016, 2018, 2019, 2021, 2022, 2024, 2026, 2027] {
+    for y in [
+        2002, 2003, 2005, 2007, 2008, 2010, 2011, 2013, 2015, 2016, 2018, 2019, 2021, 2022, 2024, 2026, 2027,
+    ] {
         assert_eq!(leap_month(y), None, "{y}");
     }
 }
@@ -317,7 +319,11 @@ fn each_lunar_year_has_months_1_to_12_and_at_most_one_leap_month() {
         assert_eq!(ordinary, (1..=12).collect::<Vec<u8>>(), "{year}");
         // A year is 354 or 355 days, or 383 to 385 with a leap month.
         let days = (day - tet(year)).num_days();
-        let ok = if leaps.is_empty() { (353..=355).contains(&days) } else { (383..=385).contains(&days) };
+        let ok = if leaps.is_empty() {
+            (353..=355).contains(&days)
+        } else {
+            (383..=385).contains(&days)
+        };
         assert!(ok, "{year}: {days} days");
         assert_eq!(day, tet(year + 1));
     }

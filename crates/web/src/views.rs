@@ -168,6 +168,40 @@ pub struct DossierView {
     pub documents: Option<Vec<DocumentView>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Vec<EventView>>,
+    /// How the due date was computed, in Vietnamese: skipped days and why, pauses, extension.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_explanation: Option<Vec<String>>,
+}
+
+/// The explanation of a received dossier's due date, from its facts and its events
+/// (pauses are the spans from a supplement request after reception to the supply).
+fn explain(state: &AppState, facts: &motcua_core::dossier::DossierFacts, events: &[EventRow]) -> Option<Vec<String>> {
+    let received = facts.received_at?;
+    let mut pauses = Vec::new();
+    let mut open: Option<motcua_core::time::Instant> = None;
+    for e in events {
+        let at = from_ms(e.at);
+        match e.action.as_str() {
+            "request_supplement" if at >= received => open = Some(at),
+            "supply" => {
+                if let Some(p) = open.take() {
+                    pauses.push((p, at));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(p) = open {
+        pauses.push((p, state.now().max(p)));
+    }
+    let (_, mut lines) = motcua_core::calendar::explain_due(&state.calendar, &state.config.rules, received, facts.processing, &pauses);
+    if facts.paused_at.is_some() {
+        lines.push("Hồ sơ đang chờ bổ sung: thời hạn tạm dừng cho đến khi nhận đủ giấy tờ.".to_string());
+    }
+    if let (true, Some(due)) = (facts.extended, facts.due_at) {
+        lines.push(format!("Cơ quan đã xin lỗi và gia hạn đến {}; hồ sơ vẫn được tính là trễ hạn.", rfc3339_vn(due)));
+    }
+    Some(lines)
 }
 
 /// A dossier as lists show it: enough to pick it, without steps or history.
@@ -339,6 +373,7 @@ pub fn dossier_view(
                 .map(|x| DocumentView { id: x.id, name: x.name, original_name: x.original_name, size: x.size, content_type: x.content_type, sha256: x.sha256 })
                 .collect()
         }),
+        due_explanation: events.and_then(|evs| explain(state, &facts, evs)),
         timeline,
     })
 }

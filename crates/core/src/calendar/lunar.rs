@@ -2,7 +2,7 @@
 //!
 //! The calendar is astronomical, so it is computed rather than read from a table:
 //!
-//! - a month starts on the local day (UTC+7, Vietnam's meridian since 1968) of a new moon;
+//! - a month starts on the local day (UTC+7) of a new moon;
 //! - month 11 is the month containing the winter solstice;
 //! - from one month 11 to the next there are 12 or 13 months; when there are 13, the first
 //!   of them after month 11 that contains no major solar term (trung khí, the Sun at a
@@ -10,19 +10,26 @@
 //!   before it;
 //! - a month "contains" a term when the term's local date falls within the month.
 //!
-//! Because the meridian is UTC+7 and not UTC+8, some months start a day earlier than in the
-//! Chinese calendar, and in some years a whole month or the leap month differs (Tết 1985 was
-//! on 21 January in Vietnam and 20 February in China). Never substitute a Chinese table.
+//! Vietnam has reckoned at UTC+7 since the 1968 calendar; earlier it followed the Chinese
+//! calendar (UTC+8). UTC+7 is applied to every year here, so for months before 1968 whose
+//! new moon came between 23:00 and midnight this gives the modern reckoning, not the
+//! almanac of the time. Because of the meridian, some months start a day earlier than in
+//! the Chinese calendar, and in some years a whole month or the leap month differs (Tết
+//! 1985 was on 21 January in Vietnam and 20 February in China). Never substitute a Chinese
+//! table.
 //!
 //! The new moon follows Jean Meeus, *Astronomical Algorithms*, ch. 49 (with the planetary
-//! corrections), good to seconds; the Sun's apparent longitude is the truncated VSOP87 series
-//! of its appendix III with nutation and aberration, good to about a second of arc (half a
-//! minute of time). ΔT (TT − UT) follows the Espenak–Meeus polynomials. Days are Julian Day
+//! corrections), within ±17 s of JPL's DE421 over 1900–2053; the one new moon of 1900–2199
+//! it puts on the wrong side of local midnight is corrected (see `CORRECTED_STARTS`). The
+//! Sun's apparent longitude is the truncated VSOP87 series of Meeus' appendix III with
+//! nutation and aberration, within about 1″ (half a minute of time). ΔT (TT − UT) is
+//! observed up to 2025 and extrapolated after (see `delta_t_seconds`). Days are Julian Day
 //! Numbers internally, so month arithmetic is integer arithmetic.
 //!
-//! Results are meant to be exact for 1900–2199. The same formulas cover
-//! [`SUPPORTED_YEARS`]; far from the present the uncertainty of ΔT (minutes) may move a new
-//! moon that falls close to midnight to the neighbouring day.
+//! Checked against those ephemerides, the calendar is exact for 1900–2199 up to the
+//! unknown future ΔT: a new moon within a minute or so of midnight after 2025 (there are a
+//! few, listed in the tests) may in the event fall on the neighbouring day. The same
+//! formulas cover [`SUPPORTED_YEARS`], with an uncertainty growing away from the present.
 
 use chrono::{Datelike, NaiveDate};
 use std::cmp::Ordering;
@@ -87,7 +94,11 @@ impl fmt::Display for LunarDate {
 /// # Panics
 /// When the date's year is outside [`SUPPORTED_YEARS`].
 pub fn solar_to_lunar(date: NaiveDate) -> LunarDate {
-    assert!(SUPPORTED_YEARS.contains(&date.year()), "lunar calendar: year {} outside {SUPPORTED_YEARS:?}", date.year());
+    assert!(
+        SUPPORTED_YEARS.contains(&date.year()),
+        "lunar calendar: year {} outside {SUPPORTED_YEARS:?}",
+        date.year()
+    );
     let day = jdn(date);
     let k = lunation_containing(day);
     // Walk back to the month 11 that opens this date's span, keeping the lunations seen:
@@ -107,9 +118,18 @@ pub fn solar_to_lunar(date: NaiveDate) -> LunarDate {
     let thirteen = !contains_term(lunation(k11 + 12), lunation(k11 + 13), WINTER_SOLSTICE_TERM);
     // Only a leap month at or before this date's month changes its label, and `seen`
     // covers exactly those months (and the start of the next).
-    let leap = if thirteen { (1..=index).find(|&i| term_count(seen[i], seen[i + 1]) == 0) } else { None };
+    let leap = if thirteen {
+        (1..=index).find(|&i| term_count(seen[i], seen[i + 1]) == 0)
+    } else {
+        None
+    };
     let (year, month, is_leap) = label(span_year, index, leap);
-    LunarDate { year, month, day: (day - seen[index].start + 1) as u8, leap: is_leap }
+    LunarDate {
+        year,
+        month,
+        day: (day - seen[index].start + 1) as u8,
+        leap: is_leap,
+    }
 }
 
 /// The solar date of a lunar date, or `None` when that date does not exist: no such leap
@@ -188,7 +208,12 @@ impl LunarTable {
         let first_year = first_year.max(*SUPPORTED_YEARS.start());
         let last_year = last_year.min(*SUPPORTED_YEARS.end());
         if first_year > last_year {
-            return LunarTable { first: 1, last: 0, months: Vec::new(), end: 0 };
+            return LunarTable {
+                first: 1,
+                last: 0,
+                months: Vec::new(),
+                end: 0,
+            };
         }
         let first = jdn(NaiveDate::from_ymd_opt(first_year, 1, 1).expect("1 January exists"));
         let last = jdn(NaiveDate::from_ymd_opt(last_year, 12, 31).expect("31 December exists"));
@@ -209,7 +234,12 @@ impl LunarTable {
             let leap = leap_index(span);
             for (index, l) in span[..span.len() - 1].iter().enumerate() {
                 let (year, number, leap) = label(span_year, index, leap);
-                months.push(Month { start: l.start, year, number, leap });
+                months.push(Month {
+                    start: l.start,
+                    year,
+                    number,
+                    leap,
+                });
             }
             span_start = i;
             span_year += 1;
@@ -226,7 +256,12 @@ impl LunarTable {
         }
         let i = self.months.partition_point(|m| m.start <= day).checked_sub(1)?;
         let m = self.months[i];
-        Some(LunarDate { year: m.year, month: m.number, day: (day - m.start + 1) as u8, leap: m.leap })
+        Some(LunarDate {
+            year: m.year,
+            month: m.number,
+            day: (day - m.start + 1) as u8,
+            leap: m.leap,
+        })
     }
 
     /// The solar date of a lunar date, or `None` when the date does not exist or its solar
@@ -267,7 +302,10 @@ struct Lunation {
 fn lunation(k: i32) -> Lunation {
     let start = month_start(k);
     let longitude = sun_apparent_longitude(tt_of_ut(local_midnight_ut(start)));
-    Lunation { start, next_term: ((longitude / 30.0).ceil() as i32).rem_euclid(12) as u8 }
+    Lunation {
+        start,
+        next_term: ((longitude / 30.0).ceil() as i32).rem_euclid(12) as u8,
+    }
 }
 
 /// How many major terms fall in the month from `a`'s start to `b`'s (0, 1 or 2: the Sun
@@ -434,13 +472,19 @@ fn delta_t_seconds(jd: f64) -> f64 {
     let y = 2000.0 + (jd - 2_451_545.0) / 365.2425;
     let poly = |t: f64, c: &[f64]| c.iter().rev().fold(0.0, |acc, &c| acc * t + c);
     if y < 1600.0 {
-        poly((y - 1000.0) / 100.0, &[1574.2, -556.01, 71.23472, 0.319781, -0.8503463, -0.005050998, 0.0083572073])
+        poly(
+            (y - 1000.0) / 100.0,
+            &[1574.2, -556.01, 71.23472, 0.319781, -0.8503463, -0.005050998, 0.0083572073],
+        )
     } else if y < 1700.0 {
         poly(y - 1600.0, &[120.0, -0.9808, -0.01532, 1.0 / 7129.0])
     } else if y < 1800.0 {
         poly(y - 1700.0, &[8.83, 0.1603, -0.0059285, 0.00013336, -1.0 / 1_174_000.0])
     } else if y < 1860.0 {
-        poly(y - 1800.0, &[13.72, -0.332447, 0.0068612, 0.0041116, -0.00037436, 0.0000121272, -0.0000001699, 0.000000000875])
+        poly(
+            y - 1800.0,
+            &[13.72, -0.332447, 0.0068612, 0.0041116, -0.00037436, 0.0000121272, -0.0000001699, 0.000000000875],
+        )
     } else if y < 1900.0 {
         poly(y - 1860.0, &[7.62, 0.5737, -0.251754, 0.01680668, -0.0004473624, 1.0 / 233_174.0])
     } else if y < 1920.0 {
@@ -512,8 +556,7 @@ fn new_moon_tt(k: i32) -> f64 {
     let f = 160.7108 + 390.67050284 * k - 0.0016118 * t2 - 0.00000227 * t3 + 0.000000011 * t4;
     let om = 124.7746 - 1.56375588 * k + 0.0020672 * t2 + 0.00000215 * t3;
 
-    let periodic = -0.40720 * sin_deg(mp) + 0.17241 * e * sin_deg(m) + 0.01608 * sin_deg(2.0 * mp) + 0.01039 * sin_deg(2.0 * f)
-        + 0.00739 * e * sin_deg(mp - m)
+    let periodic = -0.40720 * sin_deg(mp) + 0.17241 * e * sin_deg(m) + 0.01608 * sin_deg(2.0 * mp) + 0.01039 * sin_deg(2.0 * f) + 0.00739 * e * sin_deg(mp - m)
         - 0.00514 * e * sin_deg(mp + m)
         + 0.00208 * e * e * sin_deg(2.0 * m)
         - 0.00111 * sin_deg(mp - 2.0 * f)
@@ -779,29 +822,6 @@ mod tests {
             let jd = 2_451_545.0 + (y - 2000.0) * 365.2425;
             let jump = (delta_t_seconds(jd + 1e-3) - delta_t_seconds(jd - 1e-3)).abs();
             assert!(jump < 2.5, "{y}: {jump}");
-        }
-    }
-}
-
-#[cfg(test)]
-mod scratch_dump {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn dump() {
-        use std::io::Write;
-        let mut f = std::fs::File::create("/tmp/rust_astro.txt").unwrap();
-        let k0 = lunation_containing(jdn(NaiveDate::from_ymd_opt(1000, 1, 1).unwrap()));
-        let k1 = lunation_containing(jdn(NaiveDate::from_ymd_opt(3000, 1, 1).unwrap()));
-        for k in k0..=k1 {
-            let l = lunation(k);
-            let m = local_midnight_ut(l.start);
-            writeln!(f, "{} {:.8} {} {:.8} {:.6}", k, new_moon_ut(k), l.start, sun_apparent_longitude(tt_of_ut(m)), delta_t_seconds(m)).unwrap();
-        }
-        let mut g = std::fs::File::create("/tmp/rust_months.txt").unwrap();
-        let t = LunarTable::new(1000, 2999);
-        for m in &t.months {
-            writeln!(g, "{} {} {} {}", date_of_jdn(m.start).unwrap(), m.year, m.number, m.leap as u8).unwrap();
         }
     }
 }

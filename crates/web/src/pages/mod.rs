@@ -236,6 +236,7 @@ struct EventLine {
 #[template(path = "dossier.html")]
 struct DossierPage {
     d: Summary,
+    explanation: Vec<String>,
     steps: Vec<StepLine>,
     timeline: Vec<EventLine>,
 }
@@ -243,6 +244,7 @@ struct DossierPage {
 fn dossier_page(v: DossierView) -> DossierPage {
     let (label, _) = due_label(v.due_status.as_deref(), v.outcome.as_deref(), v.outcome_label.as_deref());
     DossierPage {
+        explanation: v.due_explanation.clone().unwrap_or_default(),
         steps: v
             .steps
             .iter()
