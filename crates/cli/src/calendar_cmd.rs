@@ -2,10 +2,10 @@
 //! and an iCalendar file of days off. Output forms are fixed: other tools parse them.
 
 use anyhow::{bail, Context, Result};
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use motcua_core::calendar::holidays::format_schedule;
 use motcua_core::calendar::lunar::{lunar_to_solar, solar_to_lunar, LunarDate, LunarTable};
-use motcua_core::calendar::{explain_due, parse_schedule, vietnam_calendar, year_schedule, CountingRule, DayKind, DeadlineRules, ProcessingTime, SpecialDay, WorkCalendar};
+use motcua_core::calendar::{explain_due, parse_schedule, vietnam_calendar, year_schedule, CountingRule, DayKind, DeadlineRules, ProcessingTime, Session, SpecialDay, WorkCalendar};
 use motcua_core::time::{from_local, rfc3339_vn, Instant};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -39,6 +39,37 @@ pub fn official_schedules(dir: Option<&Path>) -> Result<BTreeMap<i32, Vec<Specia
         }
     }
     Ok(map)
+}
+
+/// Local days off of agencies: `local/<AGENCY_CODE>.txt` in `dir`, in the schedule format.
+pub fn local_schedules(dir: Option<&Path>) -> Result<Vec<(String, Vec<SpecialDay>)>> {
+    let Some(local) = dir.map(|d| d.join("local")).filter(|d| d.is_dir()) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&local).with_context(|| format!("reading {}", local.display()))? {
+        let path = entry?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+            continue;
+        }
+        let code = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+        let text = std::fs::read_to_string(&path)?;
+        out.push((code, parse_schedule(&text).with_context(|| format!("{}", path.display()))?));
+    }
+    Ok(out)
+}
+
+/// Working sessions from `07:30-11:30,13:00-17:00`.
+pub fn parse_sessions(text: &str) -> Result<Vec<Session>> {
+    let mut sessions = Vec::new();
+    for part in text.split(',') {
+        let (a, b) = part.trim().split_once('-').with_context(|| format!("buổi làm việc phải có dạng HH:MM-HH:MM: {part}"))?;
+        let t = |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").with_context(|| format!("giờ không hợp lệ: {s}"));
+        sessions.push(Session { start: t(a)?, end: t(b)? });
+    }
+    let ordered = !sessions.is_empty() && sessions.iter().all(|s| s.start < s.end) && sessions.windows(2).all(|w| w[0].end <= w[1].start);
+    if !ordered {
+        bail!("các buổi làm việc phải theo thứ tự và không chồng lên nhau: {text}");
+    }
+    Ok(sessions)
 }
 
 /// The Vietnamese working calendar with the official schedules.
@@ -213,6 +244,38 @@ mod tests {
         assert!(s.ends_with("END:VCALENDAR\r\n"));
         assert_eq!(s.matches("BEGIN:VEVENT").count(), 13);
         assert!(s.split("\r\n").all(|l| l.len() <= 75), "{s}");
+    }
+
+    #[test]
+    fn an_agency_local_day_off_applies_to_its_calendar_only() {
+        let dir = std::env::temp_dir().join(format!("motcua-cal-{:016x}", rand::random::<u64>()));
+        std::fs::create_dir_all(dir.join("local")).unwrap();
+        // A commune's own festival day, and a 2027 official schedule dropped in beside it.
+        std::fs::write(dir.join("local/H56.22366.txt"), "2026-12-04\toff\tLễ hội truyền thống của phường\n").unwrap();
+        std::fs::write(dir.join("2027.txt"), "2027-01-01\toff\tTết Dương lịch\n").unwrap();
+        let local = local_schedules(Some(&dir)).unwrap();
+        assert_eq!(local.len(), 1);
+        assert_eq!(local[0].0, "H56.22366");
+        let official = official_schedules(Some(&dir)).unwrap();
+        assert_eq!(official[&2027].len(), 1, "the file replaces the computed 2027 defaults");
+        let national = vietnam_calendar(&official, &[]);
+        let commune = vietnam_calendar(&official, &local[0].1);
+        let day = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        assert!(national.is_working_day(day));
+        assert!(!commune.is_working_day(day));
+        assert_eq!(commune.reason(day), Some("Lễ hội truyền thống của phường"));
+        std::fs::write(dir.join("2028.txt"), "2027-05-05\toff\tx\n").unwrap();
+        assert!(official_schedules(Some(&dir)).is_err(), "a day outside the file's year is refused");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn sessions_parse_and_refuse_overlaps() {
+        let s = parse_sessions("07:00-11:00, 13:30-17:30").unwrap();
+        assert_eq!(s.len(), 2);
+        assert!(parse_sessions("13:00-17:00,07:30-11:30").is_err());
+        assert!(parse_sessions("07:30-11:30,11:00-17:00").is_err());
+        assert!(parse_sessions("7h-11h").is_err());
     }
 
     #[test]

@@ -22,6 +22,19 @@ pub struct ServerArgs {
     /// holidays`) that add to or replace the shipped ones.
     #[arg(long, env = "MOTCUA_CALENDAR_DIR")]
     pub calendar_dir: Option<PathBuf>,
+    /// Working sessions of a day, local time.
+    #[arg(long, env = "MOTCUA_WORK_SESSIONS", default_value = "07:30-11:30,13:00-17:00")]
+    pub work_sessions: String,
+    /// How working days are counted: working-hours (from the reception instant) or
+    /// civil-code (the reception day not counted, ending at the end of the last day).
+    #[arg(long, env = "MOTCUA_COUNTING", default_value = "working-hours")]
+    pub counting: String,
+    /// Same-day procedures received after this local time are due the next working day.
+    #[arg(long, env = "MOTCUA_SAME_DAY_CUTOFF", default_value = "15:00")]
+    pub same_day_cutoff: String,
+    /// An open dossier is "due soon" within this many working hours of its due time.
+    #[arg(long, env = "MOTCUA_DUE_SOON_HOURS", default_value_t = 8)]
+    pub due_soon_hours: u32,
     /// Send cookies only over HTTPS (set behind a TLS proxy).
     #[arg(long, env = "MOTCUA_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,

@@ -206,7 +206,7 @@ async fn run() -> Result<()> {
     match Cli::parse().command {
         Command::Serve(args) => {
             let store = serve::open_store(&args).await?;
-            serve::run(serve::app_state(store, &args)?, &args.listen, |addr| println!("motcua đang chạy tại http://{addr}")).await
+            serve::run(serve::app_state(store, &args).await?, &args.listen, |addr| println!("motcua đang chạy tại http://{addr}")).await
         }
         Command::Demo { server, dossiers, no_serve } => {
             let store = serve::open_store(&server).await?;
@@ -226,7 +226,7 @@ async fn run() -> Result<()> {
             if no_serve {
                 return Ok(());
             }
-            serve::run(serve::app_state(store, &server)?, &server.listen, |addr| {
+            serve::run(serve::app_state(store, &server).await?, &server.listen, |addr| {
                 println!("\nMở http://{addr}/dang-nhap để đăng nhập; API: http://{addr}/api/openapi.json");
             })
             .await

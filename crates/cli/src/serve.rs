@@ -2,7 +2,9 @@
 //! Ctrl-C, finishing requests in flight.
 
 use crate::config::ServerArgs;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+use chrono::NaiveTime;
+use motcua_core::calendar::{vietnam_calendar, CountingRule, DeadlineRules};
 use motcua_store::{BlobStore, Store, StoreOptions};
 use motcua_web::{build_router, AppState, Config, SystemClock};
 use std::sync::Arc;
@@ -31,11 +33,32 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// The application state for a store, with the Vietnamese working calendar.
-pub fn app_state(store: Store, args: &ServerArgs) -> Result<AppState> {
-    let config = Config { secure_cookies: args.secure_cookies, ..Config::default() };
-    let calendar = crate::calendar_cmd::calendar(args.calendar_dir.as_deref())?;
+/// The deadline rules set by the arguments.
+fn rules(args: &ServerArgs) -> Result<DeadlineRules> {
+    let counting = match args.counting.as_str() {
+        "working-hours" => CountingRule::WorkingHours,
+        "civil-code" => CountingRule::CivilCode,
+        other => bail!("--counting phải là working-hours hoặc civil-code: {other}"),
+    };
+    let same_day_cutoff = NaiveTime::parse_from_str(&args.same_day_cutoff, "%H:%M").with_context(|| format!("--same-day-cutoff: {}", args.same_day_cutoff))?;
+    Ok(DeadlineRules { counting, same_day_cutoff, due_soon_minutes: args.due_soon_hours as i64 * 60 })
+}
+
+/// The application state for a store, with the Vietnamese working calendar, the
+/// configured sessions, and the calendars of agencies that have local days off.
+pub async fn app_state(store: Store, args: &ServerArgs) -> Result<AppState> {
+    let config = Config { secure_cookies: args.secure_cookies, rules: rules(args)?, ..Config::default() };
+    let sessions = crate::calendar_cmd::parse_sessions(&args.work_sessions)?;
+    let dir = args.calendar_dir.as_deref();
+    let official = crate::calendar_cmd::official_schedules(dir)?;
+    let calendar = vietnam_calendar(&official, &[]).with_sessions(sessions.clone());
+    let mut local = std::collections::HashMap::new();
+    for (code, days) in crate::calendar_cmd::local_schedules(dir)? {
+        let agency = store.agency_by_code(&code).await?.with_context(|| format!("lịch riêng cho cơ quan không tồn tại: {code}"))?;
+        local.insert(agency.id, Arc::new(vietnam_calendar(&official, &days).with_sessions(sessions.clone())));
+    }
     let mut state = AppState::new(store, BlobStore::new(args.files_dir()), Arc::new(SystemClock), calendar, config);
+    state.local_calendars = Arc::new(local);
     state.metrics = motcua_web::install_metrics();
     Ok(state)
 }

@@ -177,6 +177,7 @@ pub struct DossierView {
 /// (pauses are the spans from a supplement request after reception to the supply).
 fn explain(state: &AppState, facts: &motcua_core::dossier::DossierFacts, events: &[EventRow]) -> Option<Vec<String>> {
     let received = facts.received_at?;
+    let cal = state.calendar_for(facts.receiving_agency);
     let mut pauses = Vec::new();
     let mut open: Option<motcua_core::time::Instant> = None;
     for e in events {
@@ -194,7 +195,7 @@ fn explain(state: &AppState, facts: &motcua_core::dossier::DossierFacts, events:
     if let Some(p) = open {
         pauses.push((p, state.now().max(p)));
     }
-    let (_, mut lines) = motcua_core::calendar::explain_due(&state.calendar, &state.config.rules, received, facts.processing, &pauses);
+    let (_, mut lines) = motcua_core::calendar::explain_due(cal, &state.config.rules, received, facts.processing, &pauses);
     if facts.paused_at.is_some() {
         lines.push("Hồ sơ đang chờ bổ sung: thời hạn tạm dừng cho đến khi nhận đủ giấy tờ.".to_string());
     }
@@ -229,9 +230,10 @@ pub struct DossierSummary {
 }
 
 fn due_status_of(state: &AppState, facts: &motcua_core::dossier::DossierFacts) -> Option<String> {
-    match (facts.state.is_handled(), facts.due_at_now(&state.calendar, state.now())) {
+    let cal = state.calendar_for(facts.receiving_agency);
+    match (facts.state.is_handled(), facts.due_at_now(cal, state.now())) {
         (false, Some(due)) => Some(
-            match due_status(&state.calendar, &state.config.rules, state.now(), due) {
+            match due_status(cal, &state.config.rules, state.now(), due) {
                 motcua_core::calendar::DueStatus::OnTrack => "on_track",
                 motcua_core::calendar::DueStatus::DueSoon => "due_soon",
                 motcua_core::calendar::DueStatus::Overdue => "overdue",

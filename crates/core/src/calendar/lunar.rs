@@ -33,6 +33,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use std::cmp::Ordering;
+use std::f64::consts::PI;
 use std::fmt;
 use std::ops::RangeInclusive;
 
@@ -414,7 +415,7 @@ fn month_start(k: i32) -> i32 {
     }
 }
 
-/// Lunations whose new moon Meeus' series (good to about ±15 s against JPL's DE421) puts
+/// Lunations whose new moon Meeus' series (within ±17 s of JPL's DE421) puts
 /// on the wrong side of local midnight, with their true first day (JDN). Checked for
 /// every new moon of 1900–2199 against DE421 (to 2053) and the Moshier ephemeris (after,
 /// good to a few seconds); only this one is off:
@@ -549,7 +550,7 @@ fn new_moon_tt(k: i32) -> f64 {
     let k = k as f64;
     let t = k / 1236.85;
     let (t2, t3, t4) = (t * t, t * t * t, t * t * t * t);
-    let mean = 2_451_550.09766 + SYNODIC_MONTH * k + 0.00015437 * t2 - 0.000000150 * t3 + 0.00000000073 * t4;
+    let mean = 2451550.09766 + SYNODIC_MONTH * k + 0.00015437 * t2 - 0.000000150 * t3 + 0.00000000073 * t4;
     let e = 1.0 - 0.002516 * t - 0.0000074 * t2;
     let m = 2.5534 + 29.10535670 * k - 0.0000014 * t2 - 0.00000011 * t3;
     let mp = 201.5643 + 385.81693528 * k + 0.0107582 * t2 + 0.00001238 * t3 - 0.000000058 * t4;
@@ -751,9 +752,9 @@ const EARTH_L3: [(f64, f64, f64); 7] = [
     (1.0, 5.97, 242.73),
 ];
 
-const EARTH_L4: [(f64, f64, f64); 3] = [(114.0, 3.142, 0.0), (8.0, 4.13, 6283.08), (1.0, 3.84, 12566.15)];
+const EARTH_L4: [(f64, f64, f64); 3] = [(114.0, PI, 0.0), (8.0, 4.13, 6283.08), (1.0, 3.84, 12566.15)];
 
-const EARTH_L5: [(f64, f64, f64); 1] = [(1.0, 3.14, 0.0)];
+const EARTH_L5: [(f64, f64, f64); 1] = [(1.0, PI, 0.0)];
 
 // The radius only scales the aberration (20.5″ / R), so three terms are plenty.
 const EARTH_R0: [(f64, f64, f64); 3] = [(100013989.0, 0.0, 0.0), (1670700.0, 3.0984635, 6283.0758500), (13956.0, 3.05525, 12566.15170)];
@@ -802,7 +803,7 @@ mod tests {
     fn new_moon_of_meeus_example() {
         // Meeus example 49.a: the new moon of 1977 February, JDE 2443192.65118.
         let k = -283;
-        assert!((new_moon_tt(k) - 2_443_192.65118).abs() < 1e-5, "{}", new_moon_tt(k));
+        assert!((new_moon_tt(k) - 2443192.65118).abs() < 1e-5, "{}", new_moon_tt(k));
     }
 
     #[test]
@@ -812,6 +813,27 @@ mod tests {
         let lambda = sun_apparent_longitude(2_448_908.5);
         let expected = 199.0 + 54.0 / 60.0 + 21.818 / 3600.0;
         assert!((lambda - expected).abs() * 3600.0 < 1.5, "{lambda}");
+    }
+
+    #[test]
+    fn solstice_of_1984_is_on_21_december_in_vietnam() {
+        // 16:23 UT: 23:23 on the 21st at UTC+7, which is what puts Vietnam's Tết 1985 a month
+        // before China's.
+        let at_midnight = |d: NaiveDate| sun_apparent_longitude(tt_of_ut(local_midnight_ut(jdn(d))));
+        assert!(at_midnight(date(1984, 12, 21)) < 270.0);
+        assert!(at_midnight(date(1984, 12, 22)) > 270.0);
+        let l = lunation(lunation_containing(jdn(date(1984, 12, 22))));
+        assert_eq!(date_of_jdn(l.start), Some(date(1984, 12, 22)));
+        assert_eq!(l.next_term, 10, "the solstice (term 9) is already past");
+    }
+
+    #[test]
+    fn the_corrected_new_moon_needs_its_correction() {
+        for &(k, day) in &CORRECTED_STARTS {
+            assert_ne!(local_day(new_moon_ut(k)), day, "lunation {k} no longer needs correcting");
+            assert_eq!((local_day(new_moon_ut(k)) - day).abs(), 1);
+            assert_eq!(month_start(k), day);
+        }
     }
 
     #[test]

@@ -175,7 +175,7 @@ async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: Strin
         }
     }
     let now = state.now();
-    let transition = decide(&d.facts()?, &actor, &action, now, &state.calendar, &state.config.rules)?;
+    let transition = decide(&d.facts()?, &actor, &action, now, state.calendar_for(d.receiving_agency_id), &state.config.rules)?;
     prepare_names(&state, &[&d]).await?;
     let agency_code = AgencyCode::parse(&state.names.agency(d.receiving_agency_id).code).map_err(|_| ApiError::Internal("stored agency code".into()))?;
     let ctx = ActionContext { actor: &label, now, agency_code: &agency_code, code_format: &state.config.code_format };

@@ -174,7 +174,8 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
         ApiError::field("agency_code", format!("Chưa có cơ quan loại “{kind}” phối hợp giải quyết tại địa bàn này"))
     })?;
     let facts = DossierFacts::new(agency.id, procedure.procedure.processing, steps.clone(), DState::Draft);
-    let cal = &state.calendar;
+    // Deadlines run on the receiving agency's calendar: the one-stop section answers to the applicant.
+    let cal = state.calendar_for(agency.id);
     let rules = &state.config.rules;
     let submitted = decide(&facts, &Actor::Applicant, &Action::Submit, now, cal, rules)?;
     let mut transitions = vec![submitted];
