@@ -64,14 +64,23 @@ pub fn explain_due(
             "Thời hạn: {days} ngày theo lịch, không tính ngày tiếp nhận; nếu ngày cuối là ngày nghỉ thì kết thúc vào cuối ngày làm việc tiếp theo."
         )),
     }
-    if !matches!(time, ProcessingTime::SameDay) && !cal.is_working_day(local_date(received)) {
-        lines.push("Ngày tiếp nhận không phải ngày làm việc: thời hạn bắt đầu từ ngày làm việc tiếp theo.".to_string());
+    if !matches!(time, ProcessingTime::SameDay) {
+        let t = to_local(received).time();
+        if !cal.is_working_day(local_date(received)) {
+            lines.push("Ngày tiếp nhận không phải ngày làm việc: thời hạn bắt đầu từ ngày làm việc tiếp theo.".to_string());
+        } else if !cal.sessions().iter().any(|s| t >= s.start && t < s.end) {
+            lines.push("Tiếp nhận ngoài giờ làm việc: thời hạn bắt đầu từ buổi làm việc tiếp theo.".to_string());
+        }
     }
     let first_due = due_at(cal, rules, received, time);
     let mut due = first_due;
     for (from, to) in pauses {
         let lost = cal.working_minutes_between(*from, *to);
         let moved = push_due_for_pause(cal, due, *from, *to);
+        if lost == 0 {
+            lines.push(format!("Tạm dừng chờ bổ sung hồ sơ từ {} đến {}, ngoài giờ làm việc: hạn không đổi.", when(*from), when(*to)));
+            continue;
+        }
         lines.push(format!(
             "Tạm dừng chờ bổ sung hồ sơ từ {} đến {}: không tính {} làm việc, hạn lùi từ {} đến {}.",
             when(*from),
