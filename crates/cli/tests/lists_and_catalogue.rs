@@ -49,7 +49,7 @@ async fn staff_list_filters_by_state_and_pages_without_overlap(app: &TestApp) {
 
     let processing = app.get("/api/v1/dossiers?state=processing", Some(&reception)).await.expect(200);
     assert_eq!(ids_in_page(&processing), vec![moved.clone()]);
-    assert_eq!(processing["items"][0]["current_step"], app.dossier(&moved, &reception).await["steps"][0]["name"]);
+    assert_eq!(processing["items"][0]["current_step_name"], app.dossier(&moved, &reception).await["steps"][0]["name"]);
     let by_procedure = app.get(&format!("/api/v1/dossiers?procedure={CERTIFIED_COPY}"), Some(&reception)).await.expect(200);
     assert_eq!(ids_in_page(&by_procedure), vec![online["reference"].as_str().unwrap().to_string()]);
 

@@ -133,37 +133,20 @@ pub struct DocumentView {
     pub sha256: String,
 }
 
-/// A dossier as the API returns it.
+/// A dossier as the API returns it: its summary, and what only the detail needs.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DossierView {
-    /// Regulated code, issued at reception (`H56.22366-261123-0001`).
-    pub code: Option<String>,
-    /// Provisional reference given at submission; also accepted wherever a code is.
-    pub reference: String,
-    pub state: String,
-    pub state_label: String,
-    pub procedure: ProcedureRef,
-    pub agency: AgencyRef,
-    /// counter | online | post
-    pub channel: String,
+    #[serde(flatten)]
+    pub summary: DossierSummary,
     pub delivery: String,
     pub applicant: ApplicantView,
-    pub submitted_at: String,
-    pub received_at: Option<String>,
-    pub due_at: Option<String>,
     pub finished_at: Option<String>,
     pub returned_at: Option<String>,
-    /// For open dossiers: on_track | due_soon | overdue.
-    pub due_status: Option<String>,
-    /// For finished dossiers: early | on_time | late.
-    pub outcome: Option<String>,
-    pub outcome_label: Option<String>,
     pub supplement_requests: i64,
     pub extended: bool,
+    /// Index of the workflow step the dossier is at.
     pub current_step: Option<usize>,
     pub steps: Vec<StepView>,
-    /// Number of events; send it back to detect concurrent changes.
-    pub version: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<DocumentView>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -208,12 +191,15 @@ fn explain(state: &AppState, facts: &motcua_core::dossier::DossierFacts, events:
 /// A dossier as lists show it: enough to pick it, without steps or history.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DossierSummary {
+    /// Regulated code, issued at reception (`H56.22366-261123-0001`).
     pub code: Option<String>,
+    /// Provisional reference given at submission; also accepted wherever a code is.
     pub reference: String,
     pub state: String,
     pub state_label: String,
     pub procedure: ProcedureRef,
     pub agency: AgencyRef,
+    /// counter | online | post
     pub channel: String,
     pub applicant_name: String,
     pub submitted_at: String,
@@ -225,7 +211,8 @@ pub struct DossierSummary {
     pub outcome: Option<String>,
     pub outcome_label: Option<String>,
     /// Name of the workflow step the dossier is at.
-    pub current_step: Option<String>,
+    pub current_step_name: Option<String>,
+    /// Number of events; send it back to detect concurrent changes.
     pub version: i64,
 }
 
@@ -262,7 +249,7 @@ pub fn dossier_summary(state: &AppState, d: &DossierRow) -> Result<DossierSummar
         due_status: due_status_of(state, &facts),
         outcome: facts.outcome.map(|o| o.as_str().into()),
         outcome_label: facts.outcome.map(|o: Outcome| o.label_vi().into()),
-        current_step: facts.current_step.and_then(|i| facts.steps.get(i)).map(|s| s.name.clone()),
+        current_step_name: facts.current_step.and_then(|i| facts.steps.get(i)).map(|s| s.name.clone()),
         version: d.version,
     })
 }
@@ -315,9 +302,7 @@ pub fn dossier_view(
     documents: Option<Vec<DocumentRow>>,
 ) -> Result<DossierView, ApiError> {
     let facts = d.facts()?;
-    let st = facts.state;
     let steps = step_views(state, &facts.steps);
-    let due_status = due_status_of(state, &facts);
     let timeline = events.map(|evs| {
         evs.iter()
             .map(|e| {
@@ -341,13 +326,7 @@ pub fn dossier_view(
             .collect()
     });
     Ok(DossierView {
-        code: d.code.clone(),
-        reference: d.reference.clone(),
-        state: st.as_str().into(),
-        state_label: st.label_vi().into(),
-        procedure: state.names.procedure(d.procedure_id),
-        agency: state.names.agency(d.receiving_agency_id),
-        channel: d.channel.clone(),
+        summary: dossier_summary(state, d)?,
         delivery: d.delivery.clone(),
         applicant: ApplicantView {
             kind: d.applicant_kind.clone(),
@@ -357,19 +336,12 @@ pub fn dossier_view(
             email: d.applicant_email.clone(),
             address: d.applicant_address.clone(),
         },
-        submitted_at: rfc3339_vn(from_ms(d.submitted_at)),
-        received_at: ts(d.received_at),
-        due_at: ts(d.due_at),
         finished_at: ts(d.finished_at),
         returned_at: ts(d.returned_at),
-        due_status,
-        outcome: facts.outcome.map(|o| o.as_str().into()),
-        outcome_label: facts.outcome.map(|o: Outcome| o.label_vi().into()),
         supplement_requests: d.supplement_requests,
         extended: d.extended != 0,
         current_step: facts.current_step,
         steps,
-        version: d.version,
         documents: documents.map(|docs| {
             docs.into_iter()
                 .map(|x| DocumentView { id: x.id, name: x.name, original_name: x.original_name, size: x.size, content_type: x.content_type, sha256: x.sha256 })

@@ -242,13 +242,14 @@ struct DossierPage {
 }
 
 fn dossier_page(v: DossierView) -> DossierPage {
-    let (label, _) = due_label(v.due_status.as_deref(), v.outcome.as_deref(), v.outcome_label.as_deref());
+    let s = &v.summary;
+    let line = line(s);
     DossierPage {
         explanation: v.due_explanation.clone().unwrap_or_default(),
         steps: v
             .steps
             .iter()
-            .map(|s| StepLine { name: s.name.clone(), role: s.role_label.clone(), agency: s.agency.name.clone(), current: v.current_step == Some(s.index) })
+            .map(|st| StepLine { name: st.name.clone(), role: st.role_label.clone(), agency: st.agency.name.clone(), current: v.current_step == Some(st.index) })
             .collect(),
         timeline: v
             .timeline
@@ -264,16 +265,16 @@ fn dossier_page(v: DossierView) -> DossierPage {
             })
             .collect(),
         d: Summary {
-            id: v.code.clone().unwrap_or_else(|| v.reference.clone()),
-            procedure: v.procedure.name.clone(),
-            agency: v.agency.name.clone(),
-            applicant: v.applicant.name.clone(),
-            state: v.state_label.clone(),
-            submitted: short_time(&Some(v.submitted_at.clone())),
-            received: short_time(&v.received_at),
-            due: short_time(&v.due_at),
-            due_label: if v.due_status.is_some() { label } else { String::new() },
-            outcome: v.outcome_label.clone().unwrap_or_default(),
+            agency: s.agency.name.clone(),
+            submitted: short_time(&Some(s.submitted_at.clone())),
+            received: short_time(&s.received_at),
+            due_label: if s.due_status.is_some() { line.due_label } else { String::new() },
+            outcome: s.outcome_label.clone().unwrap_or_default(),
+            id: line.id,
+            procedure: line.procedure,
+            applicant: line.applicant,
+            state: line.state,
+            due: line.due,
         },
     }
 }
