@@ -104,3 +104,13 @@ impl Store {
         rows.iter().map(|(id, data)| decode(*id, data)).collect()
     }
 }
+
+impl Store {
+    /// Procedures by number of dossiers, most used first (uses `dossiers_procedure_id`).
+    pub async fn popular_procedures(&self, limit: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(sqlx::query_as("SELECT procedure_id, COUNT(*) AS n FROM dossiers GROUP BY procedure_id ORDER BY n DESC, procedure_id LIMIT $1")
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?)
+    }
+}

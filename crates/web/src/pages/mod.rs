@@ -15,6 +15,8 @@ use axum::Router;
 use motcua_core::dossier::State as DState;
 use serde::Deserialize;
 
+mod catalogue;
+
 const CSS: &str = include_str!("../../static/app.css");
 
 pub fn router() -> Router<AppState> {
@@ -26,9 +28,12 @@ pub fn router() -> Router<AppState> {
         .route("/can-bo", get(staff_list))
         .route("/can-bo/ho-so/{code}", get(staff_dossier))
         .route("/tra-cuu", get(lookup_form).post(lookup))
+        .route("/thu-tuc", get(catalogue::search))
+        .route("/thu-tuc/{code}", get(catalogue::procedure))
+        .route("/thu-tuc/{code}/in", get(catalogue::printable))
 }
 
-fn render(t: impl Template) -> Response {
+pub(crate) fn render(t: impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => ApiError::Internal(format!("template: {e}")).into_response(),
@@ -49,15 +54,34 @@ struct ProcedureLine {
 #[template(path = "home.html")]
 struct HomePage {
     procedures: Vec<ProcedureLine>,
+    fields: Vec<(String, usize)>,
 }
 
 async fn home(State(state): State<AppState>) -> Response {
-    let rows = state.store.search_procedures(&[], None, None, 10).await.unwrap_or_default();
-    let procedures = rows
+    let all = match state.store.search_procedures(&[], None, None, 10_000).await {
+        Ok(rows) => rows,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    // Most used first: by dossiers received, then the catalogue order.
+    let popular = state.store.popular_procedures(8).await.unwrap_or_default();
+    let mut chosen: Vec<&motcua_store::ProcedureRow> = popular.iter().filter_map(|(id, _)| all.iter().find(|r| r.id == *id)).collect();
+    for r in &all {
+        if chosen.len() >= 8 {
+            break;
+        }
+        if !chosen.iter().any(|c| c.id == r.id) {
+            chosen.push(r);
+        }
+    }
+    let procedures = chosen
         .into_iter()
-        .map(|r| ProcedureLine { code: r.procedure.code, name: r.procedure.name, processing: r.procedure.processing.label_vi() })
+        .map(|r| ProcedureLine { code: r.procedure.code.clone(), name: r.procedure.name.clone(), processing: r.procedure.processing.label_vi() })
         .collect();
-    render(HomePage { procedures })
+    let mut fields: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for r in &all {
+        *fields.entry(r.procedure.field.clone()).or_default() += 1;
+    }
+    render(HomePage { procedures, fields: fields.into_iter().collect() })
 }
 
 #[derive(Template)]

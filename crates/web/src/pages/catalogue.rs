@@ -1,0 +1,220 @@
+//! The public procedure catalogue: search (diacritics, case and word order do not matter;
+//! best match first), filters, pages; and each procedure's page with a QR code of its
+//! address for the counter's notice board, and a printable view.
+
+use super::render;
+use crate::app::AppState;
+use crate::error::ApiError;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use motcua_core::catalogue::{rank, AgencyTarget, Level, Procedure};
+use motcua_core::text::words;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+
+const PAGE_SIZE: usize = 20;
+
+pub struct Line {
+    code: String,
+    name: String,
+    field: String,
+    level: &'static str,
+    time: String,
+    online: &'static str,
+}
+
+fn line(p: &Procedure) -> Line {
+    Line {
+        code: p.code.clone(),
+        name: p.name.clone(),
+        field: p.field.clone(),
+        level: p.level.label_vi(),
+        time: p.processing.label_vi(),
+        online: p.online.label_vi(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "catalogue.html")]
+struct CataloguePage {
+    q: String,
+    field: String,
+    level: String,
+    fields: Vec<String>,
+    levels: Vec<(&'static str, &'static str)>,
+    total: usize,
+    items: Vec<Line>,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct CatalogueQuery {
+    q: Option<String>,
+    #[serde(rename = "linh-vuc")]
+    field: Option<String>,
+    cap: Option<String>,
+    trang: Option<usize>,
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub async fn search(State(state): State<AppState>, Query(q): Query<CatalogueQuery>) -> Response {
+    let text = q.q.unwrap_or_default().chars().take(200).collect::<String>();
+    let field = q.field.unwrap_or_default();
+    let level = q.cap.unwrap_or_default();
+    let page = q.trang.unwrap_or(1).clamp(1, 1000);
+    let w: Vec<String> = words(&text).into_iter().take(12).collect();
+    let all = match state.store.search_procedures(&[], None, None, 10_000).await {
+        Ok(rows) => rows,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let fields: Vec<String> = all.iter().map(|r| r.procedure.field.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+    let filtered = all
+        .iter()
+        .map(|r| &r.procedure)
+        .filter(|p| field.is_empty() || p.field == field)
+        .filter(|p| level.is_empty() || p.level.as_str() == level);
+    let ranked = rank(&w, filtered);
+    let total = ranked.len();
+    let items = ranked.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|p| line(p)).collect();
+    let link = |n: usize| format!("/thu-tuc?q={}&linh-vuc={}&cap={}&trang={n}", encode(&text), encode(&field), encode(&level));
+    render(CataloguePage {
+        q: text.clone(),
+        field: field.clone(),
+        level: level.clone(),
+        fields,
+        levels: [Level::Province, Level::Commune, Level::Central].iter().map(|l| (l.as_str(), l.label_vi())).collect(),
+        total,
+        items,
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page * PAGE_SIZE < total).then(|| link(page + 1)),
+    })
+}
+
+struct DocLine {
+    name: String,
+    kind: &'static str,
+    count: u32,
+    mandatory: bool,
+    form: String,
+}
+
+struct FeeLine {
+    name: String,
+    amount: String,
+    note: String,
+}
+
+struct Detail {
+    code: String,
+    name: String,
+    field: String,
+    level: &'static str,
+    agency: String,
+    time: String,
+    online: &'static str,
+    result: String,
+    legal_basis: String,
+    documents: Vec<DocLine>,
+    fees: Vec<FeeLine>,
+    steps: Vec<String>,
+    source_note: String,
+}
+
+#[derive(Template)]
+#[template(path = "procedure.html")]
+struct ProcedurePage {
+    p: Detail,
+    url: String,
+    qr_svg: String,
+    printable: bool,
+}
+
+fn fee_amount(f: &motcua_core::catalogue::Fee) -> String {
+    let base = match f.amount {
+        Some(m) if m.0 == 0 => "Miễn".to_string(),
+        Some(m) => m.display_vnd(),
+        None => "Theo nghị quyết của HĐND tỉnh".to_string(),
+    };
+    let per = f.unit.as_deref().map(|u| format!("/{u}")).unwrap_or_default();
+    match f.online_amount {
+        Some(o) => format!("{base}{per} (nộp trực tuyến: {}{per})", o.display_vnd()),
+        None => format!("{base}{per}"),
+    }
+}
+
+fn detail(p: &Procedure) -> Detail {
+    Detail {
+        code: p.code.clone(),
+        name: p.name.clone(),
+        field: p.field.clone(),
+        level: p.level.label_vi(),
+        agency: p.agency_text.clone(),
+        time: p.processing.label_vi(),
+        online: p.online.label_vi(),
+        result: p.result.clone(),
+        legal_basis: p.legal_basis.clone(),
+        documents: p
+            .documents
+            .iter()
+            .map(|d| DocLine { name: d.name.clone(), kind: d.kind.label_vi(), count: d.count, mandatory: d.mandatory, form: d.form.clone().unwrap_or_default() })
+            .collect(),
+        fees: p.fees.iter().map(|f| FeeLine { name: f.name.clone(), amount: fee_amount(f), note: f.note.clone().unwrap_or_default() }).collect(),
+        steps: p
+            .workflow
+            .iter()
+            .map(|s| {
+                let hours = s.budget_minutes as f64 / 60.0;
+                let place = match &s.agency {
+                    AgencyTarget::Receiving => String::new(),
+                    AgencyTarget::Kind(_) => " (cơ quan phối hợp)".to_string(),
+                };
+                format!("{}{place} — {}, {} giờ làm việc", s.name, s.role.label_vi(), format!("{hours:.1}").trim_end_matches(".0"))
+            })
+            .collect(),
+        source_note: p.source_note.clone().unwrap_or_default(),
+    }
+}
+
+/// The address of a page as the public sees it (for the QR code).
+fn page_url(state: &AppState, headers: &HeaderMap, path: &str) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies { "https" } else { "http" };
+    format!("{scheme}://{host}{path}")
+}
+
+fn qr_svg(url: &str) -> String {
+    match qrcode::QrCode::new(url.as_bytes()) {
+        Ok(code) => code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(160, 160).quiet_zone(true).build(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn procedure_page(state: AppState, headers: HeaderMap, code: String, printable: bool) -> Response {
+    let row = match state.procedure(&code).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return ApiError::NotFound.into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let url = page_url(&state, &headers, &format!("/thu-tuc/{}", row.procedure.code));
+    render(ProcedurePage { p: detail(&row.procedure), qr_svg: qr_svg(&url), url, printable })
+}
+
+pub async fn procedure(State(state): State<AppState>, headers: HeaderMap, Path(code): Path<String>) -> Response {
+    procedure_page(state, headers, code, false).await
+}
+
+pub async fn printable(State(state): State<AppState>, headers: HeaderMap, Path(code): Path<String>) -> Response {
+    procedure_page(state, headers, code, true).await
+}
