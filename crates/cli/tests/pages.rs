@@ -129,3 +129,45 @@ async fn public_lookup_shows_the_timeline_only_to_the_applicant(app: &TestApp) {
 
 on_both_backends!(public_lookup_shows_the_timeline_only_to_the_applicant =>
     public_lookup_shows_the_timeline_only_to_the_applicant_sqlite, public_lookup_shows_the_timeline_only_to_the_applicant_postgres);
+
+async fn the_lookup_says_what_to_do_next_and_lets_the_applicant_withdraw(app: &TestApp) {
+    let created = create_at_counter(app, BIRTH).await;
+    let code = code_of(&created);
+    let reception = app.token("motcua.nhatrang").await;
+    app.act(&code, "transfer", &reception, serde_json::json!({})).await.expect(200);
+    let specialist = app.token("chuyenvien.nhatrang").await;
+    let items = serde_json::json!({ "items": [{ "document": "Giấy chứng sinh", "reason": "Bản chụp không đọc được tên người mẹ" }] });
+    app.act(&code, "request-supplement", &specialist, items).await.expect(200);
+
+    let page = app.send(app.client.post(app.url("/tra-cuu")).form(&[("code", code.as_str()), ("secret", APPLICANT_PHONE)])).await;
+    assert_eq!(page.status, 200);
+    for text in ["Chờ bổ sung", "Cơ quan cần bạn bổ sung giấy tờ", "Giấy chứng sinh", "Bản chụp không đọc được tên người mẹ", "Rút hồ sơ"] {
+        assert!(page.text.contains(text), "lookup page lacks {text:?}");
+    }
+
+    let withdraw = |secret: &'static str, reason: &'static str| {
+        let code = code.clone();
+        async move {
+            app.send(app.client.post(app.url("/tra-cuu/rut-ho-so")).form(&[("code", code.as_str()), ("secret", secret), ("reason", reason)])).await
+        }
+    };
+    // A wrong secret changes nothing and learns nothing; an empty reason is refused.
+    assert_eq!(withdraw("0912000000", "Không cần nữa").await.status, 404);
+    let empty = withdraw(APPLICANT_PHONE, "  ").await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.text.contains("Ghi rõ lý do rút hồ sơ"));
+    assert_eq!(app.dossier(&code, &reception).await["state"], "supplement_requested");
+
+    let done = withdraw(APPLICANT_PHONE, "Gia đình đã nộp ở nơi khác").await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert!(done.text.contains("Bạn đã rút hồ sơ"));
+    assert!(!done.text.contains("action=\"/tra-cuu/rut-ho-so\""), "no second withdrawal offered");
+    let after = app.dossier(&code, &reception).await;
+    assert_eq!(after["state"], "withdrawn");
+    assert_eq!(after["timeline"].as_array().unwrap().last().unwrap()["note"], "Gia đình đã nộp ở nơi khác");
+    // Withdrawing again is refused by the rules, not by a crash.
+    assert_eq!(withdraw(APPLICANT_PHONE, "Lần nữa").await.status, 409);
+}
+
+on_both_backends!(the_lookup_says_what_to_do_next_and_lets_the_applicant_withdraw =>
+    the_lookup_says_what_to_do_next_and_lets_the_applicant_withdraw_sqlite, the_lookup_says_what_to_do_next_and_lets_the_applicant_withdraw_postgres);

@@ -16,7 +16,7 @@ use bytes::Bytes;
 use motcua_core::dossier::{decide, Action, ActionKind, Actor, Delivery, SupplementItem};
 use motcua_core::ids::AgencyCode;
 use motcua_core::validation::FieldErrors;
-use motcua_store::{ActionContext, DossierRow, IdempotencyKey, StoreError, StoredResponse};
+use motcua_store::{ActionContext, DossierRow, IdempotencyKey, StoredResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -174,30 +174,43 @@ async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: Strin
             return Ok(replay(r));
         }
     }
-    let now = state.now();
-    let transition = decide(&d.facts()?, &actor, &action, now, state.calendar_for(d.receiving_agency_id), &state.config.rules)?;
-    prepare_names(&state, &[&d]).await?;
-    let agency_code = AgencyCode::parse(&state.names.agency(d.receiving_agency_id).code).map_err(|_| ApiError::Internal("stored agency code".into()))?;
-    let ctx = ActionContext { actor: &label, now, agency_code: &agency_code, code_format: &state.config.code_format };
     let render = |row: &DossierRow| match dossier_view(&state, row, audience, None, None) {
         Ok(v) => StoredResponse { status: 200, body: serde_json::to_string(&v).unwrap_or_default() },
         Err(e) => StoredResponse { status: 500, body: e.to_string() },
     };
-    match state.store.apply_action(&d, &transition, &ctx, idem.as_ref().map(|k| (k, &render as _))).await {
+    match perform(&state, &d, &actor, &label, &action, idem.as_ref().map(|k| (k, &render as _))).await {
         Ok(out) => {
             tracing::info!(dossier = out.dossier.public_id(), action = kind.as_str(), actor = %label, "dossier action");
             Ok((StatusCode::OK, Json(dossier_view(&state, &out.dossier, audience, None, None)?)).into_response())
         }
-        Err(e @ (StoreError::Conflict | StoreError::Db(_))) if idem.is_some() => {
+        Err(e @ (ApiError::Conflict(_) | ApiError::Unavailable | ApiError::Internal(_))) if idem.is_some() => {
             // The same key may have just been committed by a concurrent retry.
             let k = idem.as_ref().ok_or(ApiError::Internal("key".into()))?;
             match state.store.idempotent_response(k).await? {
                 Some(r) => Ok(replay(r)),
-                None => Err(e.into()),
+                None => Err(e),
             }
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
+}
+
+/// Decides an action with core and commits it: the one path every action takes, from the
+/// API and from the pages alike.
+pub(crate) async fn perform(
+    state: &AppState,
+    d: &DossierRow,
+    actor: &Actor,
+    label: &str,
+    action: &Action,
+    idem: Option<(&IdempotencyKey, motcua_store::Render<'_>)>,
+) -> Result<motcua_store::ActionOutcome, ApiError> {
+    let now = state.now();
+    let transition = decide(&d.facts()?, actor, action, now, state.calendar_for(d.receiving_agency_id), &state.config.rules)?;
+    prepare_names(state, &[d]).await?;
+    let agency_code = AgencyCode::parse(&state.names.agency(d.receiving_agency_id).code).map_err(|_| ApiError::Internal("stored agency code".into()))?;
+    let ctx = ActionContext { actor: label, now, agency_code: &agency_code, code_format: &state.config.code_format };
+    Ok(state.store.apply_action(d, &transition, &ctx, idem).await?)
 }
 
 macro_rules! action_endpoint {

@@ -1,7 +1,7 @@
 //! The JSON API under `/api/v1` and its OpenAPI document at `/api/openapi.json`,
 //! generated from the handlers' annotations so it cannot drift from them.
 
-mod actions;
+pub(crate) mod actions;
 mod auth;
 pub mod dossiers;
 mod json;

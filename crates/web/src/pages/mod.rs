@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/can-bo", get(staff_list))
         .route("/can-bo/ho-so/{code}", get(staff_dossier))
         .route("/tra-cuu", get(lookup_form).post(lookup))
+        .route("/tra-cuu/rut-ho-so", axum::routing::post(withdraw))
         .route("/thu-tuc", get(catalogue::search))
         .route("/thu-tuc/{code}", get(catalogue::procedure))
         .route("/thu-tuc/{code}/in", get(catalogue::printable))
@@ -341,25 +342,141 @@ struct LookupForm {
     secret: String,
 }
 
-async fn lookup(State(state): State<AppState>, Form(f): Form<LookupForm>) -> Response {
-    let found = if f.code.len() <= 80 { state.store.dossier_by_public_id(f.code.trim()).await } else { Ok(None) };
-    let found = match found {
-        Ok(d) => d.filter(|d| applicant_secret_matches(d, &f.secret)),
-        Err(e) => return ApiError::from(e).into_response(),
+#[derive(Template)]
+#[template(path = "lookup_result.html")]
+struct LookupResult {
+    id: String,
+    state: String,
+    next_step: String,
+    missing: Vec<(String, String)>,
+    procedure: String,
+    agency: String,
+    submitted: String,
+    received: String,
+    due: String,
+    due_label: String,
+    explanation: Vec<String>,
+    timeline: Vec<EventLine>,
+    can_withdraw: bool,
+    notice: Option<String>,
+    withdraw_error: Option<String>,
+}
+
+/// What the applicant should know or do next, in plain Vietnamese.
+fn next_step(v: &DossierView) -> String {
+    let s = &v.summary;
+    let last_note = v.timeline.as_ref().and_then(|t| t.last()).and_then(|e| e.note.clone()).unwrap_or_default();
+    match s.state.as_str() {
+        "draft" => "Hồ sơ chưa được nộp.".into(),
+        "submitted" => "Hồ sơ đang chờ cán bộ tiếp nhận kiểm tra. Khi hồ sơ được tiếp nhận, bạn sẽ nhận mã hồ sơ và ngày hẹn trả kết quả.".into(),
+        "received" | "processing" => format!(
+            "Hồ sơ đang được giải quyết{}. Bạn không cần làm gì thêm; hạn trả kết quả được ghi bên dưới.",
+            s.current_step_name.as_deref().map(|n| format!(" (bước: {n})")).unwrap_or_default()
+        ),
+        "supplement_requested" => "Cơ quan cần bạn bổ sung giấy tờ dưới đây. Thời hạn giải quyết tạm dừng cho đến khi bạn nộp đủ; hãy nộp bổ sung tại Bộ phận Một cửa nơi đã nộp hồ sơ.".into(),
+        "result_ready" => match v.delivery.as_str() {
+            "post" => "Đã có kết quả; kết quả sẽ được gửi qua dịch vụ bưu chính đến địa chỉ bạn đã đăng ký.".into(),
+            "online" => "Đã có kết quả; bạn nhận kết quả điện tử trên cổng dịch vụ công.".into(),
+            _ => format!("Đã có kết quả. Mời bạn mang giấy tờ tùy thân đến {} để nhận kết quả.", s.agency.name),
+        },
+        "returned" => "Đã trả kết quả. Cảm ơn bạn đã sử dụng dịch vụ.".into(),
+        "rejected" => format!("Hồ sơ bị từ chối. Lý do: {last_note}"),
+        "stopped" => format!("Cơ quan đã dừng giải quyết hồ sơ. Lý do: {last_note}"),
+        "withdrawn" => "Bạn đã rút hồ sơ.".into(),
+        _ => String::new(),
+    }
+}
+
+fn lookup_result(v: DossierView, notice: Option<String>, withdraw_error: Option<String>) -> LookupResult {
+    let page = dossier_page(v.clone());
+    let s = &v.summary;
+    // Everything asked for in the latest supplement request, with its reasons.
+    let missing = if s.state == "supplement_requested" {
+        v.timeline
+            .as_ref()
+            .and_then(|t| t.iter().rev().find(|e| e.action == "request_supplement"))
+            .and_then(|e| e.data.get("items").and_then(|i| i.as_array()).cloned())
+            .unwrap_or_default()
+            .iter()
+            .map(|i| (i["document"].as_str().unwrap_or("").to_string(), i["reason"].as_str().unwrap_or("").to_string()))
+            .collect()
+    } else {
+        Vec::new()
     };
-    match found {
-        // One answer for a wrong code and a wrong secret: nobody learns which codes exist.
-        None => (
-            StatusCode::NOT_FOUND,
-            render(LookupPage {
-                error: Some("Không tìm thấy hồ sơ khớp với mã và số điện thoại hoặc số định danh đã nhập".into()),
-                code: f.code,
-            }),
-        )
-            .into_response(),
-        Some(d) => match full_view(&state, &d, Audience::Applicant).await {
-            Ok(v) => render(dossier_page(v)),
+    LookupResult {
+        next_step: next_step(&v),
+        missing,
+        can_withdraw: matches!(s.state.as_str(), "submitted" | "received" | "processing" | "supplement_requested"),
+        state: page.d.state,
+        id: page.d.id,
+        procedure: page.d.procedure,
+        agency: page.d.agency,
+        submitted: page.d.submitted,
+        received: if s.received_at.is_some() { page.d.received } else { String::new() },
+        due: if s.due_at.is_some() { page.d.due } else { String::new() },
+        due_label: page.d.due_label,
+        explanation: page.explanation,
+        timeline: page.timeline,
+        notice,
+        withdraw_error,
+    }
+}
+
+/// The dossier behind a code and secret, or the one answer for a wrong code or secret.
+async fn find_for_applicant(state: &AppState, code: &str, secret: &str) -> Result<Option<motcua_store::DossierRow>, ApiError> {
+    let found = if code.len() <= 80 { state.store.dossier_by_public_id(code.trim()).await? } else { None };
+    Ok(found.filter(|d| applicant_secret_matches(d, secret)))
+}
+
+fn not_found_page(code: String) -> Response {
+    // One answer for a wrong code and a wrong secret: nobody learns which codes exist.
+    (
+        StatusCode::NOT_FOUND,
+        render(LookupPage { error: Some("Không tìm thấy hồ sơ khớp với mã và số điện thoại hoặc số định danh đã nhập".into()), code }),
+    )
+        .into_response()
+}
+
+async fn lookup(State(state): State<AppState>, Form(f): Form<LookupForm>) -> Response {
+    match find_for_applicant(&state, &f.code, &f.secret).await {
+        Err(e) => e.into_response(),
+        Ok(None) => not_found_page(f.code),
+        Ok(Some(d)) => match full_view(&state, &d, Audience::Applicant).await {
+            Ok(v) => render(lookup_result(v, None, None)),
             Err(e) => e.into_response(),
         },
+    }
+}
+
+#[derive(Deserialize)]
+struct WithdrawForm {
+    code: String,
+    secret: String,
+    reason: String,
+}
+
+/// The applicant withdraws a dossier not yet decided, proving it is theirs with the secret.
+async fn withdraw(State(state): State<AppState>, Form(f): Form<WithdrawForm>) -> Response {
+    let d = match find_for_applicant(&state, &f.code, &f.secret).await {
+        Err(e) => return e.into_response(),
+        Ok(None) => return not_found_page(f.code),
+        Ok(Some(d)) => d,
+    };
+    let reason: String = f.reason.trim().chars().take(500).collect();
+    let outcome = if reason.is_empty() {
+        Err(ApiError::field("reason", "Ghi rõ lý do rút hồ sơ"))
+    } else {
+        let action = motcua_core::dossier::Action::Withdraw { reason };
+        crate::api::actions::perform(&state, &d, &motcua_core::dossier::Actor::Applicant, "applicant", &action, None).await
+    };
+    let (row, notice, error, status) = match outcome {
+        Ok(out) => (out.dossier, Some("Bạn đã rút hồ sơ. Cơ quan đã được thông báo.".to_string()), None, StatusCode::OK),
+        Err(ApiError::Invalid(e)) => (d, None, Some(e.0.first().map(|x| x.message.clone()).unwrap_or_default()), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(ApiError::Conflict(m)) => (d, None, Some(m), StatusCode::CONFLICT),
+        Err(e) => return e.into_response(),
+    };
+    match full_view(&state, &row, Audience::Applicant).await {
+        Ok(v) => (status, render(lookup_result(v, notice, error))).into_response(),
+        Err(e) => e.into_response(),
     }
 }
