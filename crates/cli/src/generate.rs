@@ -5,7 +5,7 @@
 use crate::demo::{everyone, past_working_instant, plan_to, random_dossier, receivable_pairs};
 use anyhow::Result;
 use motcua_core::calendar::{DeadlineRules, WorkCalendar};
-use motcua_core::dossier::{decide, Action, ActionKind, Actor, Channel, DossierFacts, State};
+use motcua_core::dossier::{counter_metrics, decide, Action, ActionKind, Actor, Channel, DossierFacts, State};
 use motcua_core::ids::{AgencyCode, DossierCodeFormat};
 use motcua_core::time::{local_date, Instant};
 use motcua_store::{AgencyRow, BulkDossier, Store};
@@ -20,6 +20,8 @@ pub async fn dossiers(store: &Store, agencies: &[AgencyRow], cal: &WorkCalendar,
     let rules = DeadlineRules::default();
     let format = DossierCodeFormat::default();
     let staff = everyone(agencies);
+    // Daily counters as the normal path would have bumped them, written at the end.
+    let mut counts: HashMap<(i64, String, &'static str), i64> = HashMap::new();
     let mut sequences: HashMap<(i64, String), i64> = store.code_sequences().await?.into_iter().map(|(a, d, n)| ((a, d), n)).collect();
     let start = std::time::Instant::now();
     let mut done = 0;
@@ -57,6 +59,10 @@ pub async fn dossiers(store: &Store, agencies: &[AgencyRow], cal: &WorkCalendar,
                     *seq += 1;
                     code = Some(format.issue(&agency_code, day, *seq as u32).to_string());
                 }
+                let day = local_date(t).format("%Y-%m-%d").to_string();
+                for metric in counter_metrics(&tr, channel) {
+                    *counts.entry((agency.id, day.clone(), metric)).or_insert(0) += 1;
+                }
                 facts = tr.next;
                 events.push((tr.event, t));
                 let budget = facts.current_step.and_then(|s| steps.get(s)).map(|s| s.budget_minutes).unwrap_or(120);
@@ -83,5 +89,6 @@ pub async fn dossiers(store: &Store, agencies: &[AgencyRow], cal: &WorkCalendar,
     for ((agency, day), last) in sequences {
         store.raise_code_sequence(agency, &day, last).await?;
     }
+    store.add_counts(&counts.into_iter().collect::<Vec<_>>()).await?;
     Ok(())
 }

@@ -171,3 +171,23 @@ async fn the_lookup_says_what_to_do_next_and_lets_the_applicant_withdraw(app: &T
 
 on_both_backends!(the_lookup_says_what_to_do_next_and_lets_the_applicant_withdraw =>
     the_lookup_says_what_to_do_next_and_lets_the_applicant_withdraw_sqlite, the_lookup_says_what_to_do_next_and_lets_the_applicant_withdraw_postgres);
+
+async fn public_statistics_count_what_the_agencies_did(app: &TestApp) {
+    let first = code_of(&create_at_counter(app, BIRTH).await);
+    create_at_counter(app, BIRTH).await;
+    let reception = app.token("motcua.nhatrang").await;
+    app.act(&first, "transfer", &reception, serde_json::json!({})).await.expect(200);
+    app.act(&first, "forward", &app.token("chuyenvien.nhatrang").await, serde_json::json!({})).await.expect(200);
+    app.act(&first, "approve", &app.token("lanhdao.nhatrang").await, serde_json::json!({})).await.expect(200);
+
+    let page = get_page(app, "/thong-ke", None).await;
+    assert_eq!(page.status, 200);
+    // Two received at the counter, one finished the same day: on time, none online.
+    let row = "<th scope=\"row\">Ủy ban nhân dân phường Nha Trang</th><td>2</td><td>0,0%</td><td>1</td><td>0</td><td>1</td><td>0</td><td>100,0%</td>";
+    assert_eq!(page.text.matches(row).count(), 2, "this month and this year:\n{}", page.text);
+    assert!(page.text.contains("<svg"), "a chart");
+    assert!(!page.text.contains("<script"));
+}
+
+on_both_backends!(public_statistics_count_what_the_agencies_did =>
+    public_statistics_count_what_the_agencies_did_sqlite, public_statistics_count_what_the_agencies_did_postgres);

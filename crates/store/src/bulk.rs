@@ -120,3 +120,21 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Adds counts to the daily counters in one transaction (after a bulk load).
+    pub async fn add_counts(&self, counts: &[((i64, String, &'static str), i64)]) -> Result<(), StoreError> {
+        let mut tx = self.write.begin().await?;
+        for chunk in counts.chunks(300) {
+            let mut q = SqlBuilder::new("INSERT INTO daily_counts (agency_id, day, metric, n) VALUES ");
+            for (i, ((agency, day, metric), n)) in chunk.iter().enumerate() {
+                q.push(if i == 0 { "(" } else { ", (" });
+                q.bind(*agency).push(", ").bind(day.clone()).push(", ").bind(*metric).push(", ").bind(*n).push(")");
+            }
+            q.push(" ON CONFLICT (agency_id, day, metric) DO UPDATE SET n = daily_counts.n + excluded.n");
+            sqlx::query_with(&q.sql, q.args).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -45,3 +45,17 @@ impl Store {
         Ok(sqlx::query_scalar_with(&q.sql, q.args).fetch_one(&self.read).await?)
     }
 }
+
+impl Store {
+    /// Totals of every metric per agency over an inclusive range of local days, from the
+    /// daily counters (primary key order: agency, day, metric).
+    pub async fn metric_totals(&self, from_day: &str, to_day: &str) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT agency_id, metric, CAST(SUM(n) AS BIGINT) FROM daily_counts WHERE day >= $1 AND day <= $2 GROUP BY agency_id, metric",
+        )
+        .bind(from_day)
+        .bind(to_day)
+        .fetch_all(&self.read)
+        .await?)
+    }
+}

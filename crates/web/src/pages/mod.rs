@@ -16,6 +16,7 @@ use motcua_core::dossier::State as DState;
 use serde::Deserialize;
 
 mod catalogue;
+mod statistics;
 
 const CSS: &str = include_str!("../../static/app.css");
 
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/can-bo/ho-so/{code}", get(staff_dossier))
         .route("/tra-cuu", get(lookup_form).post(lookup))
         .route("/tra-cuu/rut-ho-so", axum::routing::post(withdraw))
+        .route("/thong-ke", get(statistics::statistics))
         .route("/thu-tuc", get(catalogue::search))
         .route("/thu-tuc/{code}", get(catalogue::procedure))
         .route("/thu-tuc/{code}/in", get(catalogue::printable))
