@@ -191,3 +191,49 @@ async fn public_statistics_count_what_the_agencies_did(app: &TestApp) {
 
 on_both_backends!(public_statistics_count_what_the_agencies_did =>
     public_statistics_count_what_the_agencies_did_sqlite, public_statistics_count_what_the_agencies_did_postgres);
+
+async fn applicants_rate_a_finished_dossier_once_and_it_counts(app: &TestApp) {
+    let code = code_of(&create_at_counter(app, BIRTH).await);
+    let rate = |secret: &'static str, scores: [&'static str; 9], satisfaction: &'static str| {
+        let code = code.clone();
+        async move {
+            let mut form: Vec<(String, String)> = vec![("code".into(), code), ("secret".into(), secret.into()), ("satisfaction".into(), satisfaction.into())];
+            for (i, s) in scores.iter().enumerate() {
+                form.push((format!("c{i}"), s.to_string()));
+            }
+            app.send(app.client.post(app.url("/danh-gia")).form(&form)).await
+        }
+    };
+    let good = ["2", "2", "2", "2", "2", "2", "2", "2", "1"];
+    // Not before the result.
+    let early = rate(APPLICANT_PHONE, good, "very_satisfied").await;
+    assert_eq!(early.status, 409);
+    assert!(early.text.contains("sau khi có kết quả"));
+
+    let reception = app.token("motcua.nhatrang").await;
+    app.act(&code, "transfer", &reception, serde_json::json!({})).await.expect(200);
+    app.act(&code, "forward", &app.token("chuyenvien.nhatrang").await, serde_json::json!({})).await.expect(200);
+    app.act(&code, "approve", &app.token("lanhdao.nhatrang").await, serde_json::json!({})).await.expect(200);
+
+    // Missing answers are named next to their fields and what was chosen is kept.
+    let partial = rate(APPLICANT_PHONE, ["2", "", "2", "2", "2", "2", "2", "2", "1"], "").await;
+    assert_eq!(partial.status, 422);
+    assert!(partial.text.contains("Chọn mức độ hài lòng"));
+    assert_eq!(partial.text.matches("Chọn mức đánh giá cho tiêu chí này").count(), 1);
+    assert!(partial.text.contains("<option value=\"1\" selected>"), "choices are kept");
+    // Someone without the secret cannot rate it.
+    assert_eq!(rate("0912000000", good, "very_satisfied").await.status, 404);
+
+    let done = rate(APPLICANT_PHONE, good, "very_satisfied").await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert!(done.text.contains("17 điểm/18 (Xuất sắc)"), "{}", done.text);
+    let again = rate(APPLICANT_CCCD, good, "not_satisfied").await;
+    assert_eq!(again.status, 409);
+    assert!(again.text.contains("đã được đánh giá"));
+
+    let stats = get_page(app, "/thong-ke", None).await;
+    assert!(stats.text.contains("100,0% (1 lượt)"), "satisfaction feeds the statistics");
+}
+
+on_both_backends!(applicants_rate_a_finished_dossier_once_and_it_counts =>
+    applicants_rate_a_finished_dossier_once_and_it_counts_sqlite, applicants_rate_a_finished_dossier_once_and_it_counts_postgres);

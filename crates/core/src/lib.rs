@@ -9,6 +9,7 @@ pub mod dossier;
 pub mod files;
 pub mod ids;
 pub mod money;
+pub mod rating;
 pub mod text;
 pub mod validation;
 pub mod time;

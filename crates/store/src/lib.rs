@@ -15,6 +15,7 @@ mod events;
 mod files;
 mod idempotency;
 pub mod read;
+mod ratings;
 mod reference;
 mod sql;
 mod users;

@@ -16,6 +16,7 @@ use motcua_core::dossier::State as DState;
 use serde::Deserialize;
 
 mod catalogue;
+mod rating;
 mod statistics;
 
 const CSS: &str = include_str!("../../static/app.css");
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/tra-cuu", get(lookup_form).post(lookup))
         .route("/tra-cuu/rut-ho-so", axum::routing::post(withdraw))
         .route("/thong-ke", get(statistics::statistics))
+        .route("/danh-gia", get(rating::form).post(rating::submit))
         .route("/thu-tuc", get(catalogue::search))
         .route("/thu-tuc/{code}", get(catalogue::procedure))
         .route("/thu-tuc/{code}/in", get(catalogue::printable))
@@ -360,6 +362,7 @@ struct LookupResult {
     explanation: Vec<String>,
     timeline: Vec<EventLine>,
     can_withdraw: bool,
+    can_rate: bool,
     notice: Option<String>,
     withdraw_error: Option<String>,
 }
@@ -409,6 +412,7 @@ fn lookup_result(v: DossierView, notice: Option<String>, withdraw_error: Option<
         next_step: next_step(&v),
         missing,
         can_withdraw: matches!(s.state.as_str(), "submitted" | "received" | "processing" | "supplement_requested"),
+        can_rate: motcua_core::dossier::State::parse(&s.state).is_some_and(motcua_core::rating::may_rate),
         state: page.d.state,
         id: page.d.id,
         procedure: page.d.procedure,

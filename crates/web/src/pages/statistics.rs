@@ -22,7 +22,7 @@ pub struct Row {
     on_time: i64,
     late: i64,
     on_time_rate: String,
-    satisfaction: &'static str,
+    satisfaction: String,
     rate: Option<f64>,
 }
 
@@ -78,7 +78,10 @@ async fn period(state: &AppState, title: String, from: &str, to: &str) -> Result
                 on_time,
                 late,
                 on_time_rate: show(rate),
-                satisfaction: "Chưa có đánh giá",
+                satisfaction: match get("rated") {
+                    0 => "Chưa có đánh giá".to_string(),
+                    n => format!("{} ({n} lượt)", show(percent(get("rated_very_satisfied") + get("rated_satisfied"), n))),
+                },
                 rate,
             }
         })
