@@ -237,3 +237,51 @@ async fn applicants_rate_a_finished_dossier_once_and_it_counts(app: &TestApp) {
 
 on_both_backends!(applicants_rate_a_finished_dossier_once_and_it_counts =>
     applicants_rate_a_finished_dossier_once_and_it_counts_sqlite, applicants_rate_a_finished_dossier_once_and_it_counts_postgres);
+
+async fn feedback_gets_a_tracking_code_and_published_answers_are_public(app: &TestApp) {
+    let send = |form: Vec<(&'static str, &'static str)>| async move { app.send(app.client.post(app.url("/phan-anh")).form(&form)).await };
+    // Bad input: every field named, what was typed kept, nothing stored.
+    let bad = send(vec![("topic", ""), ("subject", "Hẹn nhiều lần"), ("content", "ngắn"), ("name", ""), ("phone", "12")]).await;
+    assert_eq!(bad.status, 422);
+    for msg in ["Chọn nội dung phản ánh", "Nội dung phản ánh quá ngắn", "Không được để trống", "Số điện thoại không hợp lệ"] {
+        assert!(bad.text.contains(msg), "missing {msg}");
+    }
+    assert!(bad.text.contains("value=\"Hẹn nhiều lần\""), "the subject typed is kept");
+    let unknown = send(vec![("topic", "procedure"), ("procedure", "9.999999"), ("subject", "S"), ("content", "Nội dung đủ dài để gửi"), ("name", "A"), ("phone", "0905123456")]).await;
+    assert_eq!(unknown.status, 422);
+    assert!(unknown.text.contains("Không có thủ tục với mã này"));
+
+    let ok = send(vec![
+        ("topic", "officer"),
+        ("procedure", "1.001193"),
+        ("subject", "Cán bộ hẹn lại nhiều lần"),
+        ("content", "Tôi được hẹn lại ba lần cho cùng một giấy tờ khai sinh."),
+        ("name", "Lê Văn Tâm"),
+        ("phone", "0905 123 456"),
+    ])
+    .await;
+    assert_eq!(ok.status, 201, "{}", ok.text);
+    let start = ok.text.find("Mã theo dõi: <strong>").expect("a tracking code") + "Mã theo dõi: <strong>".len();
+    let code = ok.text[start..start + 15].to_string();
+    assert!(code.starts_with("PA-"), "{code}");
+
+    let lookup = |code: String, phone: &'static str| async move {
+        app.send(app.client.post(app.url("/phan-anh/tra-cuu")).form(&[("code", code.as_str()), ("phone", phone)])).await
+    };
+    let wrong = lookup(code.clone(), "0905000000").await;
+    let unknown = lookup("PA-AAAAAAAAAAAA".into(), "0905123456").await;
+    assert_eq!((wrong.status, unknown.status), (404, 404));
+    assert!(wrong.text.contains("Không tìm thấy phản ánh") && unknown.text.contains("Không tìm thấy phản ánh"));
+    assert!(lookup(code.clone(), "+84905123456").await.text.contains("đang được xem xét"));
+
+    let officer = app.store.authenticate("motcua.nhatrang", motcua::demo::DEMO_PASSWORD).await.unwrap().unwrap();
+    let answer = "Trung tâm đã làm việc với cán bộ và xin lỗi ông; hồ sơ đã được giải quyết ngay.";
+    app.store.answer_feedback(&code, answer, officer.id, true, common::monday_morning() + chrono::Duration::hours(2)).await.unwrap();
+    assert!(lookup(code.clone(), "0905123456").await.text.contains(answer));
+    let public = get_page(app, "/phan-anh", None).await;
+    assert!(public.text.contains("Cán bộ hẹn lại nhiều lần") && public.text.contains(answer), "published answers are listed");
+    assert!(!public.text.contains("0905123456"), "the citizen's phone stays private");
+}
+
+on_both_backends!(feedback_gets_a_tracking_code_and_published_answers_are_public =>
+    feedback_gets_a_tracking_code_and_published_answers_are_public_sqlite, feedback_gets_a_tracking_code_and_published_answers_are_public_postgres);

@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod catalogue;
 pub mod dossier;
+pub mod feedback;
 pub mod files;
 pub mod ids;
 pub mod money;

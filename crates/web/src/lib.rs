@@ -6,6 +6,7 @@ mod api;
 mod app;
 mod auth;
 mod cache;
+mod codes;
 mod error;
 mod ops;
 mod pages;

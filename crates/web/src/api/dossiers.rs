@@ -196,7 +196,7 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
     }
     let step_agencies = steps.iter().map(|s| s.agency_id).collect();
     let new = NewDossier {
-        reference: new_reference(),
+        reference: crate::codes::random_code("HS-"),
         procedure_id: procedure.id,
         receiving_agency_id: agency.id,
         step_agencies,
@@ -229,16 +229,6 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
     let view = dossier_view(&state, &out.dossier, audience, None, None)?;
     let location = format!("/api/v1/dossiers/{}", out.dossier.public_id());
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(view)).into_response())
-}
-
-/// A provisional reference: unguessable, unambiguous when read aloud (no 0/O, 1/I).
-fn new_reference() -> String {
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    let mut s = String::from("HS-");
-    for _ in 0..12 {
-        s.push(ALPHABET[rand::random::<usize>() % ALPHABET.len()] as char);
-    }
-    s
 }
 
 /// Loads a dossier for a caller: staff who see it, or the applicant with the right secret.

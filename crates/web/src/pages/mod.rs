@@ -16,6 +16,7 @@ use motcua_core::dossier::State as DState;
 use serde::Deserialize;
 
 mod catalogue;
+mod feedback;
 mod rating;
 mod statistics;
 
@@ -33,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/tra-cuu/rut-ho-so", axum::routing::post(withdraw))
         .route("/thong-ke", get(statistics::statistics))
         .route("/danh-gia", get(rating::form).post(rating::submit))
+        .route("/phan-anh", get(feedback::show).post(feedback::submit))
+        .route("/phan-anh/tra-cuu", axum::routing::post(feedback::lookup))
         .route("/thu-tuc", get(catalogue::search))
         .route("/thu-tuc/{code}", get(catalogue::procedure))
         .route("/thu-tuc/{code}/in", get(catalogue::printable))
