@@ -164,7 +164,7 @@ pub fn build_router(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
     Router::new()
         .merge(crate::api::router(&state))
-        .merge(crate::pages::router())
+        .merge(crate::pages::router(&state))
         .merge(crate::ops::router())
         .with_state(state)
         .layer(axum::middleware::from_fn(crate::ops::track_metrics))

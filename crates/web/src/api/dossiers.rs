@@ -71,7 +71,37 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
             return Ok(replay(r));
         }
     }
-    let body = &sub.body;
+    match submit(&state, caller.0.as_ref(), &sub.body, &sub.uploads, idem.as_ref(), false).await? {
+        Submitted::Replayed(r) => Ok(replay(r)),
+        Submitted::Valid => Err(ApiError::Internal("validation-only submission from the API".into())),
+        Submitted::Created(dossier, audience) => {
+            let view = dossier_view(&state, &dossier, audience, None, None)?;
+            let location = format!("/api/v1/dossiers/{}", dossier.public_id());
+            Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(view)).into_response())
+        }
+    }
+}
+
+/// What a submission led to.
+pub(crate) enum Submitted {
+    Created(DossierRow, Audience),
+    /// A concurrent request with the same idempotency key won the race; its answer.
+    Replayed(StoredResponse),
+    /// Only validated (`validate_only`): nothing was written.
+    Valid,
+}
+
+/// Validates a submission into core types, stores its files, and creates the dossier
+/// (received at once when staff enter it at the counter). Shared by the API and the
+/// portal's submission form.
+pub(crate) async fn submit(
+    state: &AppState,
+    staff_caller: Option<&Staff>,
+    body: &CreateDossier,
+    uploads: &[super::submission::Upload],
+    idem: Option<&IdempotencyKey>,
+    validate_only: bool,
+) -> Result<Submitted, ApiError> {
     let now = state.now();
     let mut e = FieldErrors::default();
     // Names only: the national numbers 1–3 are for reports, not for this API.
@@ -133,7 +163,7 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
             if !p.procedure.documents.iter().any(|r| r.name == d.name) {
                 e.add(format!("documents[{i}].name"), "Thủ tục không yêu cầu giấy tờ có tên này");
             }
-            match sub.uploads.iter().find(|u| u.part == d.part) {
+            match uploads.iter().find(|u| u.part == d.part) {
                 Some(u) => documents.push((d.name.clone(), u)),
                 None => e.add(format!("documents[{i}].part"), "Không có tệp đính kèm với tên phần này"),
             }
@@ -153,6 +183,9 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
     if !e.is_empty() {
         return Err(ApiError::Invalid(e));
     }
+    if validate_only {
+        return Ok(Submitted::Valid);
+    }
     let (Some(channel), Some((kind, id_number)), Some(name), Some(phone), Some(procedure), Some(agency)) =
         (channel, applicant_kind, name, phone, procedure, agency)
     else {
@@ -162,7 +195,7 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
     let staff = match channel {
         Channel::Online => None,
         _ => {
-            let s = caller.0.clone().ok_or(ApiError::Unauthorized)?;
+            let s = staff_caller.cloned().ok_or(ApiError::Unauthorized)?;
             if !s.actor().holds(Role::Reception, agency.id) {
                 return Err(ApiError::Forbidden("Chỉ cán bộ một cửa của cơ quan tiếp nhận được nhập hồ sơ trực tiếp".into()));
             }
@@ -214,21 +247,19 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
     };
     let actor_label = staff.as_ref().map(Staff::label).unwrap_or_else(|| "applicant".into());
     let ctx = ActionContext { actor: &actor_label, now, agency_code: &agency_code, code_format: &state.config.code_format };
-    state.names.ensure(&state, &new.steps.iter().map(|s| s.agency_id).chain([agency.id]).collect::<Vec<_>>(), Some(procedure.id)).await?;
+    state.names.ensure(state, &new.steps.iter().map(|s| s.agency_id).chain([agency.id]).collect::<Vec<_>>(), Some(procedure.id)).await?;
     let audience = if staff.is_some() { Audience::Staff } else { Audience::Applicant };
-    let render = |d: &DossierRow| dossier_view(&state, d, audience, None, None).map(|v| stored(StatusCode::CREATED, &v)).unwrap_or_else(|e| StoredResponse { status: 500, body: e.to_string() });
-    let out = match state.store.create_dossier(&new, &transitions, &ctx, idem.as_ref().map(|k| (k, &render as _))).await {
+    let render = |d: &DossierRow| dossier_view(state, d, audience, None, None).map(|v| stored(StatusCode::CREATED, &v)).unwrap_or_else(|e| StoredResponse { status: 500, body: e.to_string() });
+    let out = match state.store.create_dossier(&new, &transitions, &ctx, idem.map(|k| (k, &render as _))).await {
         Err(e) if e.is_unique_violation() && idem.is_some() => {
             // A concurrent request with the same key won the race: answer as it did.
-            let k = idem.as_ref().ok_or(ApiError::Internal("key".into()))?;
-            return state.store.idempotent_response(k).await?.map(replay).ok_or(ApiError::Conflict("Yêu cầu trùng đang được xử lý".into()));
+            let k = idem.ok_or(ApiError::Internal("key".into()))?;
+            return state.store.idempotent_response(k).await?.map(Submitted::Replayed).ok_or(ApiError::Conflict("Yêu cầu trùng đang được xử lý".into()));
         }
         other => other?,
     };
     tracing::info!(dossier = out.dossier.public_id(), channel = channel.as_str(), "dossier submitted");
-    let view = dossier_view(&state, &out.dossier, audience, None, None)?;
-    let location = format!("/api/v1/dossiers/{}", out.dossier.public_id());
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(view)).into_response())
+    Ok(Submitted::Created(out.dossier, audience))
 }
 
 /// Loads a dossier for a caller: staff who see it, or the applicant with the right secret.

@@ -6,7 +6,7 @@ mod auth;
 pub mod dossiers;
 mod json;
 mod procedures;
-mod submission;
+pub(crate) mod submission;
 
 use crate::app::AppState;
 use axum::extract::DefaultBodyLimit;

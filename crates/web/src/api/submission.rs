@@ -78,7 +78,7 @@ impl Submission {
         let cfg = &state.config;
         let mut json: Option<Bytes> = None;
         let mut uploads = Vec::new();
-        while let Some(mut field) = mp.next_field().await.map_err(multipart_error)? {
+        while let Some(field) = mp.next_field().await.map_err(multipart_error)? {
             let name = field.name().unwrap_or("").to_string();
             if name == "dossier" {
                 let bytes = field.bytes().await.map_err(multipart_error)?;
@@ -91,21 +91,7 @@ impl Submission {
             if uploads.len() >= cfg.max_files {
                 return Err(ApiError::field("documents", format!("Tối đa {} tệp trong một hồ sơ", cfg.max_files)));
             }
-            let file_name = sanitize_name(field.file_name().unwrap_or("tep-tin"));
-            let mut buf = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-                if buf.len() + chunk.len() > cfg.max_file_bytes {
-                    return Err(ApiError::TooLarge(format!(
-                        "Tệp “{file_name}” vượt quá {} MB",
-                        cfg.max_file_bytes / (1024 * 1024)
-                    )));
-                }
-                buf.extend_from_slice(&chunk);
-            }
-            let kind = sniff(&buf).ok_or_else(|| {
-                ApiError::field(&format!("files.{name}"), format!("Tệp “{file_name}” không phải PDF, JPEG hoặc PNG"))
-            })?;
-            uploads.push(Upload { part: name, file_name, kind, bytes: Bytes::from(buf) });
+            uploads.push(read_upload(field, name, cfg.max_file_bytes).await?);
         }
         let json = json.ok_or_else(|| ApiError::field("dossier", "Thiếu phần “dossier” chứa thông tin hồ sơ (JSON)"))?;
         let body = parse_json(&json)?;
@@ -118,7 +104,22 @@ impl Submission {
     }
 }
 
-fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+/// Reads one uploaded file with its size limit enforced while streaming, and its type
+/// recognised from its content.
+pub async fn read_upload(mut field: axum::extract::multipart::Field<'_>, part: String, max_bytes: usize) -> Result<Upload, ApiError> {
+    let file_name = sanitize_name(field.file_name().unwrap_or("tep-tin"));
+    let mut buf = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if buf.len() + chunk.len() > max_bytes {
+            return Err(ApiError::TooLarge(format!("Tệp “{file_name}” vượt quá {} MB", max_bytes / (1024 * 1024))));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    let kind = sniff(&buf).ok_or_else(|| ApiError::field(&format!("files.{part}"), format!("Tệp “{file_name}” không phải PDF, JPEG hoặc PNG")))?;
+    Ok(Upload { part, file_name, kind, bytes: Bytes::from(buf) })
+}
+
+pub(crate) fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::TooLarge("Tổng dung lượng hồ sơ vượt quá giới hạn".into())
     } else {

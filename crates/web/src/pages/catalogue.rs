@@ -124,6 +124,7 @@ struct Detail {
     agency: String,
     time: String,
     online: &'static str,
+    online_ok: bool,
     result: String,
     legal_basis: String,
     documents: Vec<DocLine>,
@@ -163,6 +164,7 @@ fn detail(p: &Procedure) -> Detail {
         agency: p.agency_text.clone(),
         time: p.processing.label_vi(),
         online: p.online.label_vi(),
+        online_ok: p.online != motcua_core::catalogue::OnlineLevel::None,
         result: p.result.clone(),
         legal_basis: p.legal_basis.clone(),
         documents: p

@@ -19,11 +19,16 @@ mod catalogue;
 mod feedback;
 mod rating;
 mod statistics;
+mod submit;
 
 const CSS: &str = include_str!("../../static/app.css");
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
+    let uploads = Router::new()
+        .route("/nop-ho-so/{code}", get(submit::form).post(submit::post))
+        .layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes));
     Router::new()
+        .merge(uploads)
         .route("/", get(home))
         .route("/static/app.css", get(css))
         .route("/dang-nhap", get(login_form).post(login))
