@@ -335,3 +335,46 @@ async fn citizens_submit_online_with_their_papers_from_the_form(app: &TestApp) {
 
 on_both_backends!(citizens_submit_online_with_their_papers_from_the_form =>
     citizens_submit_online_with_their_papers_from_the_form_sqlite, citizens_submit_online_with_their_papers_from_the_form_postgres);
+
+async fn applicants_supply_missing_papers_online_and_the_clock_resumes(app: &TestApp) {
+    let code = code_of(&create_at_counter(app, BIRTH).await);
+    let reception = app.token("motcua.nhatrang").await;
+    app.act(&code, "transfer", &reception, serde_json::json!({})).await.expect(200);
+    let items = serde_json::json!({ "items": [{ "document": "Giấy chứng sinh", "reason": "Bản chụp mờ" }] });
+    app.act(&code, "request-supplement", &app.token("chuyenvien.nhatrang").await, items).await.expect(200);
+
+    let page = app.send(app.client.post(app.url("/tra-cuu")).form(&[("code", code.as_str()), ("secret", APPLICANT_PHONE)])).await;
+    assert!(page.text.contains("action=\"/tra-cuu/bo-sung\""), "an upload form for the missing papers");
+
+    let send = |file: Option<(&'static [u8], &'static str)>| {
+        let code = code.clone();
+        async move {
+            let mut form = reqwest::multipart::Form::new().text("code", code).text("secret", APPLICANT_PHONE);
+            if let Some((bytes, name)) = file {
+                form = form.part("s0", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name));
+            }
+            app.send(app.client.post(app.url("/tra-cuu/bo-sung")).multipart(form)).await
+        }
+    };
+    let none = send(None).await;
+    assert_eq!(none.status, 422);
+    assert!(none.text.contains("Chọn ít nhất một tệp"));
+    let not_pdf = send(Some((b"GIF89a", "chung-sinh.gif"))).await;
+    assert_eq!(not_pdf.status, 422);
+    assert!(not_pdf.text.contains("không phải PDF, JPEG hoặc PNG"));
+    assert_eq!(app.dossier(&code, &reception).await["state"], "supplement_requested", "nothing changed");
+
+    app.clock.advance(chrono::Duration::hours(2));
+    let ok = send(Some((b"\x89PNG\r\n\x1a\n....", "chung-sinh.png"))).await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    assert!(ok.text.contains("Đã nộp bổ sung 1 tệp"));
+    let d = app.dossier(&code, &reception).await;
+    assert_eq!(d["state"], "processing");
+    let docs = d["documents"].as_array().expect("documents");
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["name"], "Giấy chứng sinh");
+    assert_eq!(docs[0]["content_type"], "image/png");
+}
+
+on_both_backends!(applicants_supply_missing_papers_online_and_the_clock_resumes =>
+    applicants_supply_missing_papers_online_and_the_clock_resumes_sqlite, applicants_supply_missing_papers_online_and_the_clock_resumes_postgres);

@@ -464,3 +464,45 @@ impl Store {
         Ok(None)
     }
 }
+
+impl Store {
+    /// Applies a transition (the applicant supplying papers) and attaches the supplied
+    /// documents, in one transaction.
+    pub async fn apply_action_with_documents(
+        &self,
+        dossier: &DossierRow,
+        transition: &Transition,
+        ctx: &ActionContext<'_>,
+        documents: &[NewDocument],
+    ) -> Result<ActionOutcome, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let (mut updated, _) = apply_in_tx(&mut tx, self.backend, dossier, transition, ctx, None).await?;
+        for d in documents {
+            sqlx::query("INSERT INTO blobs (sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING")
+                .bind(&d.sha256)
+                .bind(d.size)
+                .bind(&d.content_type)
+                .bind(ms(ctx.now))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO dossier_documents (dossier_id, name, sha256, original_name, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(dossier.id)
+                .bind(&d.name)
+                .bind(&d.sha256)
+                .bind(&d.original_name)
+                .bind(ms(ctx.now))
+                .execute(&mut *tx)
+                .await?;
+        }
+        if !documents.is_empty() {
+            sqlx::query("UPDATE dossiers SET document_count = document_count + $1 WHERE id = $2")
+                .bind(documents.len() as i64)
+                .bind(dossier.id)
+                .execute(&mut *tx)
+                .await?;
+            updated.document_count += documents.len() as i64;
+        }
+        tx.commit().await?;
+        Ok(ActionOutcome { dossier: updated, response: None })
+    }
+}

@@ -213,6 +213,28 @@ pub(crate) async fn perform(
     Ok(state.store.apply_action(d, &transition, &ctx, idem).await?)
 }
 
+/// The applicant supplies the missing papers: the Supply action and the files, together.
+pub(crate) async fn supply_with_files(state: &AppState, d: &DossierRow, files: &[crate::api::submission::Upload], names: &[String]) -> Result<DossierRow, ApiError> {
+    let now = state.now();
+    let action = Action::Supply { note: Some(format!("Bổ sung trực tuyến {} tệp", files.len())) };
+    let transition = decide(&d.facts()?, &Actor::Applicant, &action, now, state.calendar_for(d.receiving_agency_id), &state.config.rules)?;
+    prepare_names(state, &[d]).await?;
+    let agency_code = AgencyCode::parse(&state.names.agency(d.receiving_agency_id).code).map_err(|_| ApiError::Internal("stored agency code".into()))?;
+    let mut documents = Vec::with_capacity(files.len());
+    for (f, name) in files.iter().zip(names) {
+        let blob = state.blobs.put(&f.bytes).await?;
+        documents.push(motcua_store::NewDocument {
+            name: name.clone(),
+            sha256: blob.sha256,
+            size: blob.size,
+            content_type: f.kind.content_type().into(),
+            original_name: f.file_name.clone(),
+        });
+    }
+    let ctx = ActionContext { actor: "applicant", now, agency_code: &agency_code, code_format: &state.config.code_format };
+    Ok(state.store.apply_action_with_documents(d, &transition, &ctx, &documents).await?.dossier)
+}
+
 macro_rules! action_endpoint {
     ($fn:ident, $kind:expr, $path:literal, $body:ty, $doc:literal) => {
         #[doc = $doc]

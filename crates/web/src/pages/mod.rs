@@ -26,6 +26,7 @@ const CSS: &str = include_str!("../../static/app.css");
 pub fn router(state: &AppState) -> Router<AppState> {
     let uploads = Router::new()
         .route("/nop-ho-so/{code}", get(submit::form).post(submit::post))
+        .route("/tra-cuu/bo-sung", axum::routing::post(supply))
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes));
     Router::new()
         .merge(uploads)
@@ -373,6 +374,7 @@ struct LookupResult {
     can_rate: bool,
     notice: Option<String>,
     withdraw_error: Option<String>,
+    supply_error: Option<String>,
 }
 
 /// What the applicant should know or do next, in plain Vietnamese.
@@ -433,6 +435,7 @@ fn lookup_result(v: DossierView, notice: Option<String>, withdraw_error: Option<
         timeline: page.timeline,
         notice,
         withdraw_error,
+        supply_error: None,
     }
 }
 
@@ -459,6 +462,81 @@ async fn lookup(State(state): State<AppState>, Form(f): Form<LookupForm>) -> Res
             Ok(v) => render(lookup_result(v, None, None)),
             Err(e) => e.into_response(),
         },
+    }
+}
+
+/// The applicant uploads the papers asked for; the dossier goes back to the officer and
+/// the clock resumes.
+async fn supply(State(state): State<AppState>, mut mp: axum::extract::Multipart) -> Response {
+    let mut fields = std::collections::HashMap::new();
+    let mut files = Vec::new();
+    let mut file_error = None;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return crate::api::submission::multipart_error(e).into_response(),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if field.file_name().is_some_and(|f| !f.is_empty()) {
+            if files.len() >= state.config.max_files {
+                return ApiError::TooLarge("Quá nhiều tệp".into()).into_response();
+            }
+            match crate::api::submission::read_upload(field, name, state.config.max_file_bytes).await {
+                Ok(u) => files.push(u),
+                Err(ApiError::Invalid(e)) => file_error = e.0.first().map(|x| x.message.clone()),
+                Err(ApiError::TooLarge(m)) => file_error = Some(m),
+                Err(e) => return e.into_response(),
+            }
+        } else if field.file_name().is_none() {
+            fields.insert(name, field.text().await.unwrap_or_default());
+        }
+    }
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let d = match find_for_applicant(&state, &get("code"), &get("secret")).await {
+        Err(e) => return e.into_response(),
+        Ok(None) => return not_found_page(get("code")),
+        Ok(Some(d)) => d,
+    };
+    let view = |d: motcua_store::DossierRow, notice: Option<String>, error: Option<String>, status: StatusCode| {
+        let state = state.clone();
+        async move {
+            match full_view(&state, &d, Audience::Applicant).await {
+                Ok(v) => {
+                    let mut page = lookup_result(v, notice, None);
+                    page.supply_error = error;
+                    (status, render(page)).into_response()
+                }
+                Err(e) => e.into_response(),
+            }
+        }
+    };
+    if file_error.is_some() || files.is_empty() {
+        let msg = file_error.unwrap_or_else(|| "Chọn ít nhất một tệp để nộp bổ sung".into());
+        return view(d, None, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    // Each file is named after the paper it answers, as the officer listed it.
+    let asked: Vec<String> = match state.store.dossier_events(d.id).await {
+        Ok(events) => events
+            .iter()
+            .rev()
+            .find(|e| e.action == "request_supplement")
+            .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.data).ok())
+            .and_then(|v| v.get("items").and_then(|i| i.as_array()).cloned())
+            .unwrap_or_default()
+            .iter()
+            .map(|i| i["document"].as_str().unwrap_or("Giấy tờ bổ sung").to_string())
+            .collect(),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.part.strip_prefix('s').and_then(|i| i.parse::<usize>().ok()).and_then(|i| asked.get(i).cloned()).unwrap_or_else(|| "Giấy tờ bổ sung".into()))
+        .collect();
+    match crate::api::actions::supply_with_files(&state, &d, &files, &names).await {
+        Ok(row) => view(row, Some(format!("Đã nộp bổ sung {} tệp. Hồ sơ được chuyển lại cho cán bộ xử lý và thời hạn giải quyết tiếp tục.", files.len())), None, StatusCode::OK).await,
+        Err(ApiError::Conflict(m)) => view(d, None, Some(m), StatusCode::CONFLICT).await,
+        Err(e) => e.into_response(),
     }
 }
 
