@@ -48,7 +48,7 @@ fn procedure(i: usize) -> Procedure {
         code: format!("9.{i:06}"),
         name: format!("Thủ tục thử nghiệm số {i} về đăng ký kinh doanh"),
         field: format!("Lĩnh vực {}", i % 40),
-        level: if i % 3 == 0 { Level::Province } else { Level::Commune },
+        level: if i.is_multiple_of(3) { Level::Province } else { Level::Commune },
         agency_text: "Ủy ban nhân dân cấp xã".into(),
         agency_kinds: vec!["commune_people_committee".into()],
         processing,

@@ -24,9 +24,7 @@ pub fn relevance(words: &[String], p: &Procedure) -> u32 {
             6
         } else if name.contains(w.as_str()) {
             3
-        } else if field.contains(w.as_str()) {
-            2
-        } else if code.contains(w.as_str()) {
+        } else if field.contains(w.as_str()) || code.contains(w.as_str()) {
             2
         } else {
             return 0;

@@ -84,7 +84,7 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
 
 /// What a submission led to.
 pub(crate) enum Submitted {
-    Created(DossierRow, Audience),
+    Created(Box<DossierRow>, Audience),
     /// A concurrent request with the same idempotency key won the race; its answer.
     Replayed(StoredResponse),
     /// Only validated (`validate_only`): nothing was written.
@@ -259,7 +259,7 @@ pub(crate) async fn submit(
         other => other?,
     };
     tracing::info!(dossier = out.dossier.public_id(), channel = channel.as_str(), "dossier submitted");
-    Ok(Submitted::Created(out.dossier, audience))
+    Ok(Submitted::Created(Box::new(out.dossier), audience))
 }
 
 /// Loads a dossier for a caller: staff who see it, or the applicant with the right secret.
