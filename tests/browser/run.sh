@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# motcua in a real browser (Debian's headless Chromium driven by playwright-core):
+#  1. the axe-core accessibility check of the public pages (fails on any serious or
+#     critical finding);
+#  2. the end-to-end tests of the citizen flows (e2e/*.test.js, node's test runner).
+# Full-page screenshots of every step go to tests/browser/artifacts/ (not committed).
+#
+# Usage: tests/browser/run.sh [BASE_URL]
+# Without BASE_URL it builds target/debug/motcua (`cargo build -p motcua --locked`; or uses
+# the binary named by MOTCUA_BIN), makes a demo data set in a temporary directory
+# (`motcua demo --no-serve --dossiers 30`), serves it on a free loopback port and stops it
+# on exit. One flow alone, against a running server:
+#   BASE_URL=http://127.0.0.1:8080 node --test tests/browser/e2e/2-supplement.test.js
+# Installs what it needs: chromium (apt) when /usr/bin/chromium is missing, and the npm
+# packages from package-lock.json when node_modules is missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+here=$(pwd)
+root=$(cd ../.. && pwd)
+started=$SECONDS
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "browser: installing Debian's chromium" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+fi
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
+  echo "browser: installing Node.js and npm" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm > /dev/null
+fi
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+BASE=${1:-${BASE_URL:-}}
+dir=
+pid=
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; fi
+  if [ -n "$dir" ]; then rm -rf "$dir"; fi
+}
+trap cleanup EXIT
+
+if [ -z "$BASE" ]; then
+  bin=${MOTCUA_BIN:-}
+  if [ -n "$bin" ] && [ ! -x "$bin" ]; then
+    echo "browser: MOTCUA_BIN=$bin is not an executable" >&2
+    exit 1
+  fi
+  if [ -z "$bin" ]; then
+    (cd "$root" && cargo build --quiet -p motcua --locked)
+    bin=$root/target/debug/motcua
+  fi
+  dir=$(mktemp -d -t motcua-browser-XXXXXX)
+  port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+  "$bin" demo --no-serve --data-dir "$dir" --dossiers 30 > "$dir/demo.log" 2>&1 \
+    || { cat "$dir/demo.log" >&2; echo "browser: motcua demo failed" >&2; exit 1; }
+  "$bin" serve --data-dir "$dir" --listen "127.0.0.1:$port" > "$dir/server.log" 2>&1 &
+  pid=$!
+  BASE=http://127.0.0.1:$port
+  for _ in $(seq 1 150); do
+    curl -sf "$BASE/healthz" > /dev/null && break
+    kill -0 "$pid" 2> /dev/null || { cat "$dir/server.log" >&2; echo "browser: motcua serve exited" >&2; exit 1; }
+    sleep 0.2
+  done
+  curl -sf "$BASE/healthz" > /dev/null || { cat "$dir/server.log" >&2; echo "browser: $BASE/healthz never answered" >&2; exit 1; }
+fi
+echo "browser: testing $BASE"
+
+rm -rf artifacts
+mkdir -p artifacts
+export BASE_URL=$BASE ARTIFACTS_DIR=$here/artifacts
+
+status=0
+echo "== accessibility (axe-core)"
+node axe.js "$BASE" / /thu-tuc "/thu-tuc?q=khai+sinh" /thu-tuc/1.001193 /thu-tuc/1.001193/in /nop-ho-so/1.001193 \
+  /tra-cuu /danh-gia /phan-anh /thong-ke /dang-nhap || status=1
+
+echo "== end-to-end flows"
+node --test --test-concurrency=1 --test-timeout=120000 e2e/*.test.js || status=1
+
+if [ "$status" != 0 ] && [ -n "$dir" ]; then
+  echo "== server log (last 40 lines)"
+  tail -n 40 "$dir/server.log" || true
+fi
+echo "browser: $(ls artifacts/*.png 2> /dev/null | wc -l) screenshots in tests/browser/artifacts; $((SECONDS - started)) s"
+exit $status
