@@ -38,12 +38,24 @@ pub struct ServerArgs {
     /// Send cookies only over HTTPS (set behind a TLS proxy).
     #[arg(long, env = "MOTCUA_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+    /// Address citizens reach the portal at, printed on receipts and in QR codes.
+    /// Default: http:// and the listen address.
+    #[arg(long, env = "MOTCUA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Show queued SMS and e-mail (one-time codes included) at /hop-thu-demo and in the
+    /// log. For demonstrations and tests only; `motcua demo` turns it on.
+    #[arg(long, env = "MOTCUA_DEMO_MAILBOX", default_value_t = false)]
+    pub demo_mailbox: bool,
 }
 
 impl ServerArgs {
     /// The database URL, defaulting to `DATA_DIR/motcua.db`.
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("motcua.db").display()))
+    }
+
+    pub fn public_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
     }
 
     pub fn files_dir(&self) -> PathBuf {

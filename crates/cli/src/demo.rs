@@ -127,6 +127,8 @@ pub fn random_dossier(rng: &mut impl Rng, reference: String, (proc_row, agency, 
         processing: proc_row.procedure.processing,
         steps: steps.clone(),
         documents: Vec::new(),
+        citizen_id: None,
+        draft_token: None,
     }
 }
 

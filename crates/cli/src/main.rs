@@ -208,7 +208,8 @@ async fn run() -> Result<()> {
             let store = serve::open_store(&args).await?;
             serve::run(serve::app_state(store, &args).await?, &args.listen, |addr| println!("motcua đang chạy tại http://{addr}")).await
         }
-        Command::Demo { server, dossiers, no_serve } => {
+        Command::Demo { mut server, dossiers, no_serve } => {
+            server.demo_mailbox = true;
             let store = serve::open_store(&server).await?;
             let now = chrono::Utc::now();
             let agencies = demo::seed_reference(&store, now).await?;
@@ -228,6 +229,7 @@ async fn run() -> Result<()> {
             }
             serve::run(serve::app_state(store, &server).await?, &server.listen, |addr| {
                 println!("\nMở http://{addr}/dang-nhap để đăng nhập; API: http://{addr}/api/openapi.json");
+                println!("Hộp thư mẫu (mã một lần gửi cho công dân): http://{addr}/hop-thu-demo");
             })
             .await
         }

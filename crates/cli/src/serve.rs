@@ -47,7 +47,13 @@ fn rules(args: &ServerArgs) -> Result<DeadlineRules> {
 /// The application state for a store, with the Vietnamese working calendar, the
 /// configured sessions, and the calendars of agencies that have local days off.
 pub async fn app_state(store: Store, args: &ServerArgs) -> Result<AppState> {
-    let config = Config { secure_cookies: args.secure_cookies, rules: rules(args)?, ..Config::default() };
+    let config = Config {
+        secure_cookies: args.secure_cookies,
+        rules: rules(args)?,
+        public_url: args.public_url(),
+        demo_mailbox: args.demo_mailbox,
+        ..Config::default()
+    };
     let sessions = crate::calendar_cmd::parse_sessions(&args.work_sessions)?;
     let dir = args.calendar_dir.as_deref();
     let official = crate::calendar_cmd::official_schedules(dir)?;

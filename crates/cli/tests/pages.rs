@@ -286,55 +286,6 @@ async fn feedback_gets_a_tracking_code_and_published_answers_are_public(app: &Te
 on_both_backends!(feedback_gets_a_tracking_code_and_published_answers_are_public =>
     feedback_gets_a_tracking_code_and_published_answers_are_public_sqlite, feedback_gets_a_tracking_code_and_published_answers_are_public_postgres);
 
-async fn citizens_submit_online_with_their_papers_from_the_form(app: &TestApp) {
-    let form = get_page(app, "/nop-ho-so/1.001193", None).await;
-    assert_eq!(form.status, 200);
-    for text in ["Nơi nộp hồ sơ", "Ủy ban nhân dân phường Nha Trang", "Tờ khai đăng ký khai sinh", "tối đa 10 MB", "enctype=\"multipart/form-data\""] {
-        assert!(form.text.contains(text), "form lacks {text:?}");
-    }
-    let pdf = || reqwest::multipart::Part::bytes(b"%PDF-1.4\n% khai sinh\n".to_vec()).file_name("to-khai.pdf");
-    let post = |parts: reqwest::multipart::Form| async move { app.send(app.client.post(app.url("/nop-ho-so/1.001193")).multipart(parts)).await };
-    let before = app.store.count_dossiers().await.unwrap();
-
-    // A wrong ID number, a missing required paper and a file that is not a PDF: all named, typed values kept.
-    let bad = post(
-        reqwest::multipart::Form::new()
-            .text("agency", "H56.22366")
-            .text("kind", "person")
-            .text("name", "Phạm Thị Hoa")
-            .text("id_number", "056190")
-            .text("phone", "0905111222")
-            .text("delivery", "online")
-            .part("f0", reqwest::multipart::Part::bytes(b"MZ not a pdf".to_vec()).file_name("to-khai.exe")),
-    )
-    .await;
-    assert_eq!(bad.status, 422, "{}", bad.text);
-    assert!(bad.text.contains("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số"));
-    assert!(bad.text.contains("không phải PDF, JPEG hoặc PNG"));
-    assert!(bad.text.contains("value=\"Phạm Thị Hoa\""));
-    assert_eq!(app.store.count_dossiers().await.unwrap(), before, "nothing half-written");
-
-    let ok = post(
-        reqwest::multipart::Form::new()
-            .text("agency", "H56.22366")
-            .text("kind", "person")
-            .text("name", "Phạm Thị Hoa")
-            .text("id_number", "056190012345")
-            .text("phone", "0905111222")
-            .text("delivery", "online")
-            .part("f0", pdf())
-            .part("f1", pdf()),
-    )
-    .await;
-    assert_eq!(ok.status, 201, "{}", ok.text);
-    let start = ok.text.find("Mã tham chiếu: <strong>").expect("a reference") + "Mã tham chiếu: <strong>".len();
-    let reference = ok.text[start..start + 15].to_string();
-    let d = app.store.dossier_by_public_id(&reference).await.unwrap().expect("the dossier");
-    assert_eq!((d.state.as_str(), d.channel.as_str(), d.document_count), ("submitted", "online", 2));
-}
-
-on_both_backends!(citizens_submit_online_with_their_papers_from_the_form =>
-    citizens_submit_online_with_their_papers_from_the_form_sqlite, citizens_submit_online_with_their_papers_from_the_form_postgres);
 
 async fn applicants_supply_missing_papers_online_and_the_clock_resumes(app: &TestApp) {
     let code = code_of(&create_at_counter(app, BIRTH).await);

@@ -17,6 +17,11 @@ impl FileKind {
         }
     }
 
+    /// The kind a stored content type stands for.
+    pub fn from_content_type(ct: &str) -> Option<FileKind> {
+        [FileKind::Pdf, FileKind::Jpeg, FileKind::Png].into_iter().find(|k| k.content_type() == ct)
+    }
+
     pub fn extension(self) -> &'static str {
         match self {
             FileKind::Pdf => "pdf",

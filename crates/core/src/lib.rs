@@ -3,6 +3,7 @@
 //! No IO, no async, no database, no clock: callers pass the current instant and any
 //! randomness in. Adapters (storage, web, jobs) depend on this crate, never the reverse.
 
+pub mod account;
 pub mod calendar;
 pub mod catalogue;
 pub mod dossier;

@@ -118,6 +118,10 @@ pub struct NewDossier {
     pub processing: ProcessingTime,
     pub steps: Vec<StepFacts>,
     pub documents: Vec<NewDocument>,
+    /// The citizen account that filed it online, if signed in.
+    pub citizen_id: Option<i64>,
+    /// The portal draft this submission finishes (marked submitted in the same transaction).
+    pub draft_token: Option<String>,
 }
 
 /// A document attached to a new dossier (its bytes are already in the blob store).
@@ -193,9 +197,9 @@ impl Store {
             "INSERT INTO dossiers (reference, code, procedure_id, receiving_agency_id, channel, state, applicant_kind, applicant_name, \
              applicant_id_number, applicant_phone, applicant_email, applicant_address, delivery, processing, steps, current_step, \
              step_started_at, submitted_at, received_at, due_at, original_due_at, paused_at, supplement_requests, extended, finished_at, \
-             outcome, returned_at, version, last_hash, document_count, updated_at) \
+             outcome, returned_at, version, last_hash, document_count, updated_at, citizen_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, \
-             $26, $27, $28, $29, $30, $18) RETURNING {DOSSIER_COLUMNS}"
+             $26, $27, $28, $29, $30, $18, $31) RETURNING {DOSSIER_COLUMNS}"
         ))
         .bind(&new.reference)
         .bind(&code)
@@ -227,6 +231,7 @@ impl Store {
         .bind(transitions.len() as i64)
         .bind(&last_hash)
         .bind(new.documents.len() as i64)
+        .bind(new.citizen_id)
         .fetch_one(&mut *tx)
         .await?;
         let id = dossier.id;
@@ -240,6 +245,15 @@ impl Store {
             q.push(if i == 0 { "(" } else { ", (" }).bind(*a).push(", ").bind(id).push(")");
         }
         push_events(&mut q, id, &events);
+        if let Some(token) = &new.draft_token {
+            q.next_statement()
+                .push("UPDATE submission_drafts SET status = 'submitted', dossier_id = ")
+                .bind(id)
+                .push(", updated_at = ")
+                .bind(ms(ctx.now))
+                .push(" WHERE token = ")
+                .bind(token.clone());
+        }
         for d in &new.documents {
             sqlx::query("INSERT INTO blobs (sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING")
                 .bind(&d.sha256)
@@ -474,6 +488,7 @@ impl Store {
         transition: &Transition,
         ctx: &ActionContext<'_>,
         documents: &[NewDocument],
+        role: &str,
     ) -> Result<ActionOutcome, StoreError> {
         let mut tx = self.write.begin().await?;
         let (mut updated, _) = apply_in_tx(&mut tx, self.backend, dossier, transition, ctx, None).await?;
@@ -485,12 +500,13 @@ impl Store {
                 .bind(ms(ctx.now))
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("INSERT INTO dossier_documents (dossier_id, name, sha256, original_name, created_at) VALUES ($1, $2, $3, $4, $5)")
+            sqlx::query("INSERT INTO dossier_documents (dossier_id, name, sha256, original_name, created_at, role) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(dossier.id)
                 .bind(&d.name)
                 .bind(&d.sha256)
                 .bind(&d.original_name)
                 .bind(ms(ctx.now))
+                .bind(role)
                 .execute(&mut *tx)
                 .await?;
         }

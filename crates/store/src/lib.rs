@@ -8,6 +8,7 @@
 
 mod bulk;
 mod catalogue;
+mod citizens;
 mod counters;
 mod dossiers;
 mod error;
@@ -23,6 +24,7 @@ mod users;
 
 pub use bulk::BulkDossier;
 pub use catalogue::{ImportReport, ProcedureRow};
+pub use citizens::{new_token, CitizenDocument, CitizenRow, CodeCheck, DraftRow, OutboxMessage, SignUp};
 pub use dossiers::{ActionContext, ActionOutcome, DocumentRow, DossierRow, NewDocument, NewDossier, Render};
 pub use error::StoreError;
 pub use events::{ChainBreak, EventRow};

@@ -119,6 +119,17 @@ impl Store {
         .await?)
     }
 
+    /// For each agency in force on `day`: its code and the province it serves (its own
+    /// unit, or the province above its commune), so applicants can choose province first.
+    pub async fn agency_provinces(&self, day: &str) -> Result<Vec<(String, String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT a.code, p.code, p.name FROM agencies a JOIN admin_units u ON u.code = a.unit_code              JOIN admin_units p ON p.code = COALESCE(u.parent_code, u.code)              WHERE a.valid_from <= $1 AND (a.valid_to IS NULL OR a.valid_to > $1) ORDER BY p.name, a.code",
+        )
+        .bind(day)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     /// The ids of an agency and all agencies below it (a grant covers its sub-agencies).
     pub async fn agency_subtree(&self, root: i64) -> Result<Vec<i64>, StoreError> {
         // A recursive CTE is portable between SQLite and PostgreSQL.

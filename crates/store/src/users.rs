@@ -29,7 +29,7 @@ pub struct SessionUser {
     pub expires_at: Instant,
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -46,6 +46,21 @@ fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// Hashes off the async runtime (Argon2 takes tens of milliseconds by design).
+pub(crate) async fn hash_password_blocking(password: &str) -> Result<String, StoreError> {
+    let owned = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&owned)).await.map_err(|e| StoreError::Config(e.to_string()))?
+}
+
+/// Verifies off the async runtime; with no stored hash, verifies against a dummy so an
+/// unknown account costs the same time as a wrong password.
+pub(crate) async fn verify_password_blocking(password: &str, stored: Option<&str>) -> Result<bool, StoreError> {
+    let password = password.to_string();
+    let stored = stored.unwrap_or(DUMMY_HASH).to_string();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &stored)).await.map_err(|e| StoreError::Config(e.to_string()))?;
+    Ok(ok)
+}
+
 /// A stored hash of a password no one has, verified when the username is unknown so
 /// that the answer takes as long as for a real account.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0n0s5pXG3Z1Uw5j0mH2h3a3C1dZ0cVYkq3z3FZp8zqk";
@@ -53,10 +68,7 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 impl Store {
     /// Creates a staff account (or resets an existing one's name, password and grants).
     pub async fn upsert_user(&self, username: &str, full_name: &str, password: &str, grants: &[(Role, i64)], now: Instant) -> Result<i64, StoreError> {
-        let owned = password.to_string();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&owned))
-            .await
-            .map_err(|e| StoreError::Config(e.to_string()))??;
+        let hash = hash_password_blocking(password).await?;
         let mut tx = self.write.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, full_name, password_hash, active, created_at) VALUES ($1, $2, $3, 1, $4) \
@@ -90,11 +102,7 @@ impl Store {
             .bind(username)
             .fetch_optional(&self.read)
             .await?;
-        let stored = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.to_string());
-        let password = password.to_string();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
-            .await
-            .map_err(|e| StoreError::Config(e.to_string()))?;
+        let ok = verify_password_blocking(password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
         Ok(user.filter(|u| ok && u.active == 1))
     }
 

@@ -119,6 +119,8 @@ fn new_dossier(f: &Fixture, i: usize) -> (NewDossier, DossierFacts) {
         processing: p.processing,
         steps: steps.clone(),
         documents: vec![],
+        citizen_id: None,
+        draft_token: None,
     };
     (new, DossierFacts::new(f.agency, p.processing, steps, State::Draft))
 }

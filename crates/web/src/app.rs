@@ -28,6 +28,11 @@ pub struct Config {
     pub code_format: DossierCodeFormat,
     pub rules: DeadlineRules,
     pub request_timeout: Duration,
+    /// The address citizens reach this server at, printed in receipts and QR codes.
+    pub public_url: String,
+    /// Shows queued SMS and e-mail at `/hop-thu-demo` (demo installations only: the
+    /// messages hold one-time codes).
+    pub demo_mailbox: bool,
 }
 
 impl Default for Config {
@@ -41,6 +46,8 @@ impl Default for Config {
             code_format: DossierCodeFormat::default(),
             rules: DeadlineRules::default(),
             request_timeout: Duration::from_secs(30),
+            public_url: "http://localhost:8080".into(),
+            demo_mailbox: false,
         }
     }
 }

@@ -95,3 +95,23 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     }
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+pub const CITIZEN_COOKIE: &str = "motcua_citizen";
+
+/// A citizen signed in to the portal, if any (pages decide what to do without one).
+pub struct WebCitizen(pub Option<motcua_store::CitizenRow>);
+
+impl FromRequestParts<AppState> for WebCitizen {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie(&parts.headers, CITIZEN_COOKIE) else { return Ok(WebCitizen(None)) };
+        Ok(WebCitizen(state.store.citizen_session(token, state.now()).await?))
+    }
+}
+
+/// A `Set-Cookie` value for a session cookie (empty value and zero age to clear it).
+pub fn session_cookie(name: &str, value: &str, max_age_seconds: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}")
+}

@@ -232,7 +232,7 @@ pub(crate) async fn supply_with_files(state: &AppState, d: &DossierRow, files: &
         });
     }
     let ctx = ActionContext { actor: "applicant", now, agency_code: &agency_code, code_format: &state.config.code_format };
-    Ok(state.store.apply_action_with_documents(d, &transition, &ctx, &documents).await?.dossier)
+    Ok(state.store.apply_action_with_documents(d, &transition, &ctx, &documents, "supplement").await?.dossier)
 }
 
 macro_rules! action_endpoint {

@@ -71,7 +71,7 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
             return Ok(replay(r));
         }
     }
-    match submit(&state, caller.0.as_ref(), &sub.body, &sub.uploads, idem.as_ref(), false).await? {
+    match submit(&state, caller.0.as_ref(), &sub.body, &sub.uploads, idem.as_ref(), false, None).await? {
         Submitted::Replayed(r) => Ok(replay(r)),
         Submitted::Valid => Err(ApiError::Internal("validation-only submission from the API".into())),
         Submitted::Created(dossier, audience) => {
@@ -80,6 +80,13 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
             Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(view)).into_response())
         }
     }
+}
+
+/// Where a portal submission comes from: the signed-in citizen (if any) and the draft it
+/// finishes.
+pub(crate) struct PortalOrigin {
+    pub citizen_id: Option<i64>,
+    pub draft_token: String,
 }
 
 /// What a submission led to.
@@ -101,6 +108,7 @@ pub(crate) async fn submit(
     uploads: &[super::submission::Upload],
     idem: Option<&IdempotencyKey>,
     validate_only: bool,
+    origin: Option<&PortalOrigin>,
 ) -> Result<Submitted, ApiError> {
     let now = state.now();
     let mut e = FieldErrors::default();
@@ -148,7 +156,9 @@ pub(crate) async fn submit(
         }
         Err(_) => None,
     };
-    if agency.is_none() {
+    if body.agency_code.trim().is_empty() {
+        e.add("agency_code", "Chọn nơi nộp hồ sơ");
+    } else if agency.is_none() {
         e.add("agency_code", "Không có cơ quan tiếp nhận đang hoạt động với mã này");
     }
     if let (Some(p), Some(ag)) = (&procedure, &agency) {
@@ -244,6 +254,8 @@ pub(crate) async fn submit(
         processing: procedure.procedure.processing,
         steps,
         documents: new_docs,
+        citizen_id: origin.and_then(|o| o.citizen_id),
+        draft_token: origin.map(|o| o.draft_token.clone()),
     };
     let actor_label = staff.as_ref().map(Staff::label).unwrap_or_else(|| "applicant".into());
     let ctx = ActionContext { actor: &actor_label, now, agency_code: &agency_code, code_format: &state.config.code_format };

@@ -15,6 +15,7 @@ use axum::Router;
 use motcua_core::dossier::State as DState;
 use serde::Deserialize;
 
+mod account;
 mod catalogue;
 mod feedback;
 mod rating;
@@ -26,6 +27,7 @@ const CSS: &str = include_str!("../../static/app.css");
 pub fn router(state: &AppState) -> Router<AppState> {
     let uploads = Router::new()
         .route("/nop-ho-so/{code}", get(submit::form).post(submit::post))
+        .route("/nop-ho-so/xem-lai/{token}", get(submit::review).post(submit::confirm))
         .route("/tra-cuu/bo-sung", axum::routing::post(supply))
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes));
     Router::new()
@@ -42,6 +44,21 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/danh-gia", get(rating::form).post(rating::submit))
         .route("/phan-anh", get(feedback::show).post(feedback::submit))
         .route("/phan-anh/tra-cuu", axum::routing::post(feedback::lookup))
+        .route("/nop-ho-so/bien-nhan/{token}", get(submit::receipt))
+        .route("/nop-ho-so/bien-nhan/{token}/pdf", get(submit::receipt_pdf))
+        .route("/tai-khoan/dang-ky", get(account::signup_form).post(account::signup))
+        .route("/tai-khoan/xac-minh", axum::routing::post(account::verify))
+        .route("/tai-khoan/gui-lai-ma", axum::routing::post(account::resend))
+        .route("/tai-khoan/dang-nhap", get(account::login_form).post(account::login))
+        .route("/tai-khoan/dang-xuat", axum::routing::post(account::logout))
+        .route("/tai-khoan/quen-mat-khau", get(account::forgot_form).post(account::forgot))
+        .route("/tai-khoan/dat-lai-mat-khau", axum::routing::post(account::reset))
+        .route("/ho-so-cua-toi", get(account::my_dossiers))
+        .route("/ho-so-cua-toi/{code}", get(account::my_dossier))
+        .route("/ho-so-cua-toi/nhap/{token}/xoa", axum::routing::post(account::delete_draft))
+        .route("/giay-to-cua-toi", get(account::my_documents))
+        .route("/giay-to-cua-toi/{sha256}", get(account::download))
+        .route("/hop-thu-demo", get(account::mailbox))
         .route("/thu-tuc", get(catalogue::search))
         .route("/thu-tuc/{code}", get(catalogue::procedure))
         .route("/thu-tuc/{code}/in", get(catalogue::printable))
@@ -124,11 +141,7 @@ async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Respo
     match user {
         Ok(Some(u)) => match state.store.create_session(u.id, "web", state.now(), state.config.session_ttl).await {
             Ok(token) => {
-                let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-                let cookie = format!(
-                    "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-                    state.config.session_ttl.num_seconds()
-                );
+                let cookie = crate::auth::session_cookie(SESSION_COOKIE, &token, state.config.session_ttl.num_seconds(), state.config.secure_cookies);
                 ([(header::SET_COOKIE, cookie)], Redirect::to("/can-bo")).into_response()
             }
             Err(e) => ApiError::from(e).into_response(),
@@ -146,7 +159,7 @@ async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -
     if let Some(t) = crate::auth::cookie(&headers, SESSION_COOKIE) {
         let _ = state.end_session(t, "web").await;
     }
-    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    let cookie = crate::auth::session_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies);
     ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
 }
 
@@ -345,8 +358,14 @@ struct LookupPage {
     code: String,
 }
 
-async fn lookup_form() -> Response {
-    render(LookupPage { error: None, code: String::new() })
+#[derive(Deserialize)]
+struct LookupQuery {
+    ma: Option<String>,
+}
+
+/// The lookup form; `?ma=` fills in the code (receipts' QR codes open this).
+async fn lookup_form(Query(q): Query<LookupQuery>) -> Response {
+    render(LookupPage { error: None, code: q.ma.filter(|m| m.len() <= 80).unwrap_or_default() })
 }
 
 #[derive(Deserialize)]
@@ -375,6 +394,8 @@ struct LookupResult {
     notice: Option<String>,
     withdraw_error: Option<String>,
     supply_error: Option<String>,
+    /// The applicant's secret when already proven (a signed-in owner): forms carry it hidden.
+    known_secret: Option<String>,
 }
 
 /// What the applicant should know or do next, in plain Vietnamese.
@@ -436,6 +457,7 @@ fn lookup_result(v: DossierView, notice: Option<String>, withdraw_error: Option<
         notice,
         withdraw_error,
         supply_error: None,
+        known_secret: None,
     }
 }
 
