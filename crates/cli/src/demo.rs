@@ -169,7 +169,7 @@ pub async fn receivable_pairs(store: &Store, agencies: &[AgencyRow], now: Instan
     let today = motcua_core::time::local_date(now).format("%Y-%m-%d").to_string();
     let live: Vec<&AgencyRow> = agencies.iter().filter(|a| a.valid_to.as_deref().is_none_or(|to| to > today.as_str())).collect();
     let mut pairs = Vec::new();
-    for p in store.search_procedures(&[], None, None, 1000).await? {
+    for p in store.search_procedures(&[], None, None, i64::MAX).await? {
         for a in &live {
             if p.procedure.agency_kinds.contains(&a.kind) {
                 if let Ok(steps) = store.resolve_workflow(&p.procedure.workflow, a).await? {

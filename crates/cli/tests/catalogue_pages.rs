@@ -57,3 +57,27 @@ async fn procedure_page_has_what_a_citizen_needs_and_a_qr_code(app: &TestApp) {
 on_both_backends!(catalogue_search_ranks_and_filters => catalogue_search_ranks_and_filters_sqlite, catalogue_search_ranks_and_filters_postgres);
 on_both_backends!(procedure_page_has_what_a_citizen_needs_and_a_qr_code =>
     procedure_page_has_what_a_citizen_needs_and_a_qr_code_sqlite, procedure_page_has_what_a_citizen_needs_and_a_qr_code_postgres);
+
+async fn catalogue_filters_by_agency_in_vietnamese_order_and_pages_are_compressed(app: &TestApp) {
+    // The police of Nha Trang receive residence procedures, not birth registration.
+    let police = app.get("/thu-tuc?co-quan=H56.05.22366", None).await;
+    assert_eq!(police.status, 200);
+    assert!(police.text.contains("<option value=\"H56.05.22366\" selected>"), "the chosen agency stays selected");
+    assert!(police.text.contains("thường trú"), "police procedures are listed");
+    assert!(!police.text.contains(">Đăng ký khai sinh<"), "not the commune's procedures");
+    let commune = app.get("/thu-tuc?co-quan=H56.22366&q=khai+sinh", None).await;
+    assert_eq!(first_result(&commune.text), "Đăng ký khai sinh");
+    // Fields in dictionary order: "Căn cước" before "Chứng thực", "Đ…" after "D…".
+    let all = app.get("/thu-tuc", None).await.text;
+    let pos = |f: &str| all.find(&format!(">{f}</option>")).unwrap_or_else(|| panic!("field {f} missing"));
+    let order = ["Căn cước", "Chứng thực", "Đăng ký, quản lý cư trú", "Hoạt động xây dựng", "Hộ tịch", "Luật sư", "Lý lịch tư pháp"];
+    for pair in order.windows(2) {
+        assert!(pos(pair[0]) < pos(pair[1]), "{} should come before {}", pair[0], pair[1]);
+    }
+    // A page over slow links comes compressed to a browser that asks for it.
+    let r = app.send(app.client.get(app.url("/thu-tuc")).header("Accept-Encoding", "gzip")).await;
+    assert_eq!(r.header("content-encoding"), Some("gzip"));
+}
+
+on_both_backends!(catalogue_filters_by_agency_in_vietnamese_order_and_pages_are_compressed =>
+    catalogue_filters_by_agency_in_vietnamese_order_and_pages_are_compressed_sqlite, catalogue_filters_by_agency_in_vietnamese_order_and_pages_are_compressed_postgres);

@@ -223,6 +223,8 @@ async fn applicants_rate_a_finished_dossier_once_and_it_counts(app: &TestApp) {
     assert!(partial.text.contains("<option value=\"1\" selected>"), "choices are kept");
     // Someone without the secret cannot rate it.
     assert_eq!(rate("0912000000", good, "very_satisfied").await.status, 404);
+    let lookup = || app.send(app.client.post(app.url("/tra-cuu")).form(&[("code", code.as_str()), ("secret", APPLICANT_PHONE)]));
+    assert!(lookup().await.text.contains("Đánh giá việc giải quyết hồ sơ"), "the lookup invites a rating");
 
     let done = rate(APPLICANT_PHONE, good, "very_satisfied").await;
     assert_eq!(done.status, 200, "{}", done.text);
@@ -230,6 +232,7 @@ async fn applicants_rate_a_finished_dossier_once_and_it_counts(app: &TestApp) {
     let again = rate(APPLICANT_CCCD, good, "not_satisfied").await;
     assert_eq!(again.status, 409);
     assert!(again.text.contains("đã được đánh giá"));
+    assert!(!lookup().await.text.contains("Đánh giá việc giải quyết hồ sơ"), "no invitation once rated");
 
     let stats = get_page(app, "/thong-ke", None).await;
     assert!(stats.text.contains("100,0% (1 lượt)"), "satisfaction feeds the statistics");

@@ -9,6 +9,8 @@ use motcua_store::{BlobStore, Store};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -83,6 +85,26 @@ pub struct Caches {
     pub sessions: crate::cache::TtlCache<(String, &'static str), motcua_store::SessionUser>,
     pub procedures: crate::cache::TtlCache<String, Arc<motcua_store::ProcedureRow>>,
     pub agencies: crate::cache::TtlCache<String, Arc<motcua_store::AgencyRow>>,
+    pub catalogue: crate::cache::TtlCache<(), Arc<Catalogue>>,
+    /// Procedure ids by dossiers received (the home page's "most used").
+    pub popular: crate::cache::TtlCache<(), Arc<Vec<i64>>>,
+    /// QR codes as SVG by the address they encode: choosing a QR mask costs far more than
+    /// rendering the page around it.
+    pub qr: crate::cache::TtlCache<String, Arc<String>>,
+}
+
+/// The whole procedure catalogue with its search text folded once: every catalogue search
+/// and the home page read it, and it changes only on import.
+pub struct Catalogue {
+    pub rows: Vec<motcua_store::ProcedureRow>,
+    pub index: Vec<motcua_core::catalogue::Searchable>,
+}
+
+impl Catalogue {
+    pub fn new(rows: Vec<motcua_store::ProcedureRow>) -> Catalogue {
+        let index = rows.iter().map(|r| motcua_core::catalogue::Searchable::of(&r.procedure)).collect();
+        Catalogue { rows, index }
+    }
 }
 
 impl Default for Caches {
@@ -91,6 +113,9 @@ impl Default for Caches {
             sessions: crate::cache::TtlCache::new(Duration::from_secs(10), 100_000),
             procedures: crate::cache::TtlCache::new(Duration::from_secs(60), 10_000),
             agencies: crate::cache::TtlCache::new(Duration::from_secs(60), 10_000),
+            catalogue: crate::cache::TtlCache::new(Duration::from_secs(60), 1),
+            popular: crate::cache::TtlCache::new(Duration::from_secs(300), 1),
+            qr: crate::cache::TtlCache::new(Duration::from_secs(3600), 20_000),
         }
     }
 }
@@ -125,6 +150,39 @@ impl AppState {
             self.caches.procedures.put(code.to_string(), p.clone());
         }
         Ok(p)
+    }
+
+    /// The whole catalogue, cached.
+    pub async fn catalogue(&self) -> Result<Arc<Catalogue>, motcua_store::StoreError> {
+        if let Some(c) = self.caches.catalogue.get(&()) {
+            return Ok(c);
+        }
+        let c = Arc::new(Catalogue::new(self.store.search_procedures(&[], None, None, i64::MAX).await?));
+        self.caches.catalogue.put((), c.clone());
+        Ok(c)
+    }
+
+    /// The most used procedures' ids, cached for minutes (a ranking, not a live figure).
+    pub async fn popular_procedures(&self) -> Result<Arc<Vec<i64>>, motcua_store::StoreError> {
+        if let Some(p) = self.caches.popular.get(&()) {
+            return Ok(p);
+        }
+        let p = Arc::new(self.store.popular_procedures(8).await?.into_iter().map(|(id, _)| id).collect::<Vec<_>>());
+        self.caches.popular.put((), p.clone());
+        Ok(p)
+    }
+
+    /// An SVG QR code of `data`, cached.
+    pub fn qr_svg(&self, data: &str) -> Arc<String> {
+        if let Some(svg) = self.caches.qr.get(&data.to_string()) {
+            return svg;
+        }
+        let svg = Arc::new(match qrcode::QrCode::new(data.as_bytes()) {
+            Ok(code) => code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(160, 160).quiet_zone(true).build(),
+            Err(_) => String::new(),
+        });
+        self.caches.qr.put(data.to_string(), svg.clone());
+        svg
     }
 
     /// An agency by code, cached.
@@ -164,6 +222,11 @@ impl AppState {
     pub fn now(&self) -> Instant {
         self.clock.now()
     }
+
+    /// Today in Vietnam, as stored dates are written (YYYY-MM-DD).
+    pub fn today(&self) -> String {
+        motcua_core::time::local_date(self.now()).format("%Y-%m-%d").to_string()
+    }
 }
 
 /// The whole router: API, pages, health, metrics, with timeouts and panic safety.
@@ -175,6 +238,11 @@ pub fn build_router(state: AppState) -> Router {
         .merge(crate::ops::router())
         .with_state(state)
         .layer(axum::middleware::from_fn(crate::ops::track_metrics))
+        // Pages shrink to a third or less over slow mobile links; PDFs and uploads are
+        // already compressed, and small bodies are not worth it.
+        .layer(CompressionLayer::new().gzip(true).compress_when(
+            SizeAbove::new(1024).and(NotForContentType::const_new("application/pdf")).and(NotForContentType::IMAGES),
+        ))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(crate::error::panic_response))

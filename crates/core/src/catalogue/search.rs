@@ -4,41 +4,60 @@
 use super::procedure::Procedure;
 use crate::text::fold;
 
+/// A procedure's searchable text, folded once (the catalogue is searched far more often
+/// than it changes).
+#[derive(Debug, Clone)]
+pub struct Searchable {
+    name: String,
+    name_words: Vec<String>,
+    field: String,
+    code: String,
+}
+
+impl Searchable {
+    pub fn of(p: &Procedure) -> Searchable {
+        let name = fold(&p.name);
+        let name_words = name.split(' ').map(String::from).collect();
+        Searchable { name, name_words, field: fold(&p.field), code: p.code.to_ascii_lowercase() }
+    }
+}
+
 /// How well a procedure matches the folded query words (higher is better; 0 = no match:
 /// some word is found nowhere).
 pub fn relevance(words: &[String], p: &Procedure) -> u32 {
+    relevance_of(words, &words.join(" "), &Searchable::of(p))
+}
+
+/// [`relevance`] over pre-folded text; `phrase` is the words joined by spaces.
+pub fn relevance_of(words: &[String], phrase: &str, s: &Searchable) -> u32 {
     if words.is_empty() {
         return 1;
     }
-    let name = fold(&p.name);
-    let field = fold(&p.field);
-    let code = p.code.to_ascii_lowercase();
-    let name_words: Vec<&str> = name.split(' ').collect();
     let mut score = 0;
     let mut whole_words = 0;
     for w in words {
-        let s = if name_words.iter().any(|n| n == w) {
+        let points = if s.name_words.iter().any(|n| n == w) {
             whole_words += 1;
             10
-        } else if name_words.iter().any(|n| n.starts_with(w.as_str())) {
+        } else if s.name_words.iter().any(|n| n.starts_with(w.as_str())) {
             6
-        } else if name.contains(w.as_str()) {
+        } else if s.name.contains(w.as_str()) {
             3
-        } else if field.contains(w.as_str()) || code.contains(w.as_str()) {
+        } else if s.field.contains(w.as_str()) || s.code.contains(w.as_str()) {
             2
         } else {
             return 0;
         };
-        score += s;
+        score += points;
     }
     // A name made of just the words typed is the one meant: short exact names beat long
     // names that merely mention them.
-    score += 30 * whole_words.min(name_words.len() as u32) / name_words.len().max(1) as u32;
+    let n = s.name_words.len().max(1) as u32;
+    score += 30 * whole_words.min(n) / n;
     // The words in the order typed, together, is what people mean by a name.
-    let phrase = words.join(" ");
-    if name.starts_with(&phrase) {
+    if s.name.starts_with(phrase) {
         score += 20;
-    } else if name.contains(&phrase) {
+    } else if s.name.contains(phrase) {
         score += 12;
     }
     score
@@ -46,7 +65,17 @@ pub fn relevance(words: &[String], p: &Procedure) -> u32 {
 
 /// Sorts matching procedures best first (ties: shorter name, then code) and drops the rest.
 pub fn rank<'a>(words: &[String], procedures: impl IntoIterator<Item = &'a Procedure>) -> Vec<&'a Procedure> {
-    let mut scored: Vec<(u32, &Procedure)> = procedures.into_iter().map(|p| (relevance(words, p), p)).filter(|(s, _)| *s > 0).collect();
+    let phrase = words.join(" ");
+    sort_scored(procedures.into_iter().map(|p| (relevance_of(words, &phrase, &Searchable::of(p)), p)).filter(|(s, _)| *s > 0).collect())
+}
+
+/// [`rank`] over procedures with their pre-folded text.
+pub fn rank_indexed<'a>(words: &[String], items: impl IntoIterator<Item = (&'a Procedure, &'a Searchable)>) -> Vec<&'a Procedure> {
+    let phrase = words.join(" ");
+    sort_scored(items.into_iter().map(|(p, s)| (relevance_of(words, &phrase, s), p)).filter(|(s, _)| *s > 0).collect())
+}
+
+fn sort_scored(mut scored: Vec<(u32, &Procedure)>) -> Vec<&Procedure> {
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.name.len().cmp(&b.1.name.len())).then(a.1.code.cmp(&b.1.code)));
     scored.into_iter().map(|(_, p)| p).collect()
 }

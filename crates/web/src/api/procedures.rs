@@ -191,7 +191,7 @@ pub struct AgencyQuery {
 /// Agencies in force today (where dossiers can be submitted).
 #[utoipa::path(get, path = "/api/v1/agencies", tag = "catalogue", params(AgencyQuery), responses((status = 200, body = Vec<AgencyView>)))]
 pub async fn agencies(State(state): State<AppState>, Query(q): Query<AgencyQuery>) -> Result<Json<Vec<AgencyView>>, ApiError> {
-    let today = motcua_core::time::local_date(state.now()).format("%Y-%m-%d").to_string();
+    let today = state.today();
     let rows = state.store.agencies_in_force(&today).await?;
     Ok(Json(
         rows.into_iter()

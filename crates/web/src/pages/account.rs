@@ -375,8 +375,7 @@ pub async fn my_dossier(State(state): State<AppState>, citizen: WebCitizen, Path
             Some(d) if c.owns(&d, state.store.dossier_citizen(d.id).await?) => d,
             _ => return Err(ApiError::NotFound),
         };
-        let v = super::full_view(&state, &d, crate::views::Audience::Applicant).await?;
-        let mut page = super::lookup_result(v, None, None);
+        let mut page = super::applicant_page(&state, &d, None, None).await?;
         page.known_secret = Some(d.applicant_phone.clone());
         Ok(render(page))
     }

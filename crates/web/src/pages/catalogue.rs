@@ -9,10 +9,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use motcua_core::catalogue::{rank, AgencyTarget, Level, Procedure};
-use motcua_core::text::words;
+use motcua_core::catalogue::{rank_indexed, AgencyTarget, Level, Procedure};
+use motcua_core::text::{sort_key, words};
 use serde::Deserialize;
-use std::collections::BTreeSet;
 
 const PAGE_SIZE: usize = 20;
 
@@ -42,7 +41,9 @@ struct CataloguePage {
     q: String,
     field: String,
     level: String,
+    agency: String,
     fields: Vec<String>,
+    agencies: Vec<(String, String)>,
     levels: Vec<(&'static str, &'static str)>,
     total: usize,
     items: Vec<Line>,
@@ -56,6 +57,8 @@ pub struct CatalogueQuery {
     #[serde(rename = "linh-vuc")]
     field: Option<String>,
     cap: Option<String>,
+    #[serde(rename = "co-quan")]
+    agency: Option<String>,
     trang: Option<usize>,
 }
 
@@ -73,27 +76,43 @@ pub async fn search(State(state): State<AppState>, Query(q): Query<CatalogueQuer
     let text = q.q.unwrap_or_default().chars().take(200).collect::<String>();
     let field = q.field.unwrap_or_default();
     let level = q.cap.unwrap_or_default();
+    let agency = q.agency.unwrap_or_default();
     let page = q.trang.unwrap_or(1).clamp(1, 1000);
     let w: Vec<String> = words(&text).into_iter().take(12).collect();
-    let all = match state.store.search_procedures(&[], None, None, 10_000).await {
-        Ok(rows) => rows,
-        Err(e) => return ApiError::from(e).into_response(),
+    let (catalogue, agencies) = match (state.catalogue().await, state.store.agencies_in_force(&state.today()).await) {
+        (Ok(c), Ok(a)) => (c, a),
+        (Err(e), _) | (_, Err(e)) => return ApiError::from(e).into_response(),
     };
-    let fields: Vec<String> = all.iter().map(|r| r.procedure.field.clone()).collect::<BTreeSet<_>>().into_iter().collect();
-    let filtered = all
+    let mut fields: Vec<String> = catalogue.rows.iter().map(|r| r.procedure.field.clone()).collect();
+    fields.sort_by_cached_key(|f| sort_key(f));
+    fields.dedup();
+    // Agencies that receive at least one procedure, in Vietnamese order.
+    let mut agency_options: Vec<(String, String, String)> = agencies
+        .into_iter()
+        .filter(|a| catalogue.rows.iter().any(|r| r.procedure.agency_kinds.contains(&a.kind)))
+        .map(|a| (a.code, a.name, a.kind))
+        .collect();
+    agency_options.sort_by_cached_key(|a| sort_key(&a.1));
+    let agency_kind = agency_options.iter().find(|a| a.0 == agency).map(|a| a.2.clone());
+    let filtered = catalogue
+        .rows
         .iter()
-        .map(|r| &r.procedure)
-        .filter(|p| field.is_empty() || p.field == field)
-        .filter(|p| level.is_empty() || p.level.as_str() == level);
-    let ranked = rank(&w, filtered);
+        .zip(&catalogue.index)
+        .map(|(r, s)| (&r.procedure, s))
+        .filter(|(p, _)| field.is_empty() || p.field == field)
+        .filter(|(p, _)| level.is_empty() || p.level.as_str() == level)
+        .filter(|(p, _)| agency.is_empty() || agency_kind.as_ref().is_some_and(|k| p.agency_kinds.contains(k)));
+    let ranked = rank_indexed(&w, filtered);
     let total = ranked.len();
     let items = ranked.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|p| line(p)).collect();
-    let link = |n: usize| format!("/thu-tuc?q={}&linh-vuc={}&cap={}&trang={n}", encode(&text), encode(&field), encode(&level));
+    let link = |n: usize| format!("/thu-tuc?q={}&linh-vuc={}&cap={}&co-quan={}&trang={n}", encode(&text), encode(&field), encode(&level), encode(&agency));
     render(CataloguePage {
         q: text.clone(),
         field: field.clone(),
         level: level.clone(),
+        agency: agency.clone(),
         fields,
+        agencies: agency_options.into_iter().map(|a| (a.0, a.1)).collect(),
         levels: [Level::Province, Level::Commune, Level::Central].iter().map(|l| (l.as_str(), l.label_vi())).collect(),
         total,
         items,
@@ -130,7 +149,6 @@ struct Detail {
     documents: Vec<DocLine>,
     fees: Vec<FeeLine>,
     steps: Vec<String>,
-    source_note: String,
 }
 
 #[derive(Template)]
@@ -138,7 +156,7 @@ struct Detail {
 struct ProcedurePage {
     p: Detail,
     url: String,
-    qr_svg: String,
+    qr_svg: std::sync::Arc<String>,
     printable: bool,
 }
 
@@ -185,7 +203,6 @@ fn detail(p: &Procedure) -> Detail {
                 format!("{}{place} — {}, {} giờ làm việc", s.name, s.role.label_vi(), format!("{hours:.1}").trim_end_matches(".0"))
             })
             .collect(),
-        source_note: p.source_note.clone().unwrap_or_default(),
     }
 }
 
@@ -196,13 +213,6 @@ fn page_url(state: &AppState, headers: &HeaderMap, path: &str) -> String {
     format!("{scheme}://{host}{path}")
 }
 
-fn qr_svg(url: &str) -> String {
-    match qrcode::QrCode::new(url.as_bytes()) {
-        Ok(code) => code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(160, 160).quiet_zone(true).build(),
-        Err(_) => String::new(),
-    }
-}
-
 async fn procedure_page(state: AppState, headers: HeaderMap, code: String, printable: bool) -> Response {
     let row = match state.procedure(&code).await {
         Ok(Some(p)) => p,
@@ -210,7 +220,7 @@ async fn procedure_page(state: AppState, headers: HeaderMap, code: String, print
         Err(e) => return ApiError::from(e).into_response(),
     };
     let url = page_url(&state, &headers, &format!("/thu-tuc/{}", row.procedure.code));
-    render(ProcedurePage { p: detail(&row.procedure), qr_svg: qr_svg(&url), url, printable })
+    render(ProcedurePage { p: detail(&row.procedure), qr_svg: state.qr_svg(&url), url, printable })
 }
 
 pub async fn procedure(State(state): State<AppState>, headers: HeaderMap, Path(code): Path<String>) -> Response {

@@ -89,14 +89,15 @@ struct HomePage {
 }
 
 async fn home(State(state): State<AppState>) -> Response {
-    let all = match state.store.search_procedures(&[], None, None, 10_000).await {
-        Ok(rows) => rows,
+    let catalogue = match state.catalogue().await {
+        Ok(c) => c,
         Err(e) => return ApiError::from(e).into_response(),
     };
+    let all = &catalogue.rows;
     // Most used first: by dossiers received, then the catalogue order.
-    let popular = state.store.popular_procedures(8).await.unwrap_or_default();
-    let mut chosen: Vec<&motcua_store::ProcedureRow> = popular.iter().filter_map(|(id, _)| all.iter().find(|r| r.id == *id)).collect();
-    for r in &all {
+    let popular = state.popular_procedures().await.unwrap_or_default();
+    let mut chosen: Vec<&motcua_store::ProcedureRow> = popular.iter().filter_map(|id| all.iter().find(|r| r.id == *id)).collect();
+    for r in all {
         if chosen.len() >= 8 {
             break;
         }
@@ -108,11 +109,13 @@ async fn home(State(state): State<AppState>) -> Response {
         .into_iter()
         .map(|r| ProcedureLine { code: r.procedure.code.clone(), name: r.procedure.name.clone(), processing: r.procedure.processing.label_vi() })
         .collect();
-    let mut fields: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for r in &all {
-        *fields.entry(r.procedure.field.clone()).or_default() += 1;
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for r in all {
+        *counts.entry(r.procedure.field.as_str()).or_default() += 1;
     }
-    render(HomePage { procedures, fields: fields.into_iter().collect() })
+    let mut fields: Vec<(String, usize)> = counts.into_iter().map(|(f, n)| (f.to_string(), n)).collect();
+    fields.sort_by_cached_key(|(f, _)| motcua_core::text::sort_key(f));
+    render(HomePage { procedures, fields })
 }
 
 #[derive(Template)]
@@ -409,7 +412,7 @@ fn next_step(v: &DossierView) -> String {
             "Hồ sơ đang được giải quyết{}. Bạn không cần làm gì thêm; hạn trả kết quả được ghi bên dưới.",
             s.current_step_name.as_deref().map(|n| format!(" (bước: {n})")).unwrap_or_default()
         ),
-        "supplement_requested" => "Cơ quan cần bạn bổ sung giấy tờ dưới đây. Thời hạn giải quyết tạm dừng cho đến khi bạn nộp đủ; hãy nộp bổ sung tại Bộ phận Một cửa nơi đã nộp hồ sơ.".into(),
+        "supplement_requested" => "Cơ quan cần bạn bổ sung giấy tờ dưới đây. Thời hạn giải quyết tạm dừng cho đến khi bạn nộp đủ; nộp bổ sung trực tuyến ngay bên dưới, hoặc tại Bộ phận Một cửa nơi đã nộp hồ sơ.".into(),
         "result_ready" => match v.delivery.as_str() {
             "post" => "Đã có kết quả; kết quả sẽ được gửi qua dịch vụ bưu chính đến địa chỉ bạn đã đăng ký.".into(),
             "online" => "Đã có kết quả; bạn nhận kết quả điện tử trên cổng dịch vụ công.".into(),
@@ -421,6 +424,17 @@ fn next_step(v: &DossierView) -> String {
         "withdrawn" => "Bạn đã rút hồ sơ.".into(),
         _ => String::new(),
     }
+}
+
+/// What the applicant sees of their dossier, as the lookup shows it.
+async fn applicant_page(state: &AppState, d: &motcua_store::DossierRow, notice: Option<String>, withdraw_error: Option<String>) -> Result<LookupResult, ApiError> {
+    let v = full_view(state, d, Audience::Applicant).await?;
+    let mut page = lookup_result(v, notice, withdraw_error);
+    // A dossier is rated once: no invitation after that.
+    if page.can_rate && state.store.is_rated(d.id).await? {
+        page.can_rate = false;
+    }
+    Ok(page)
 }
 
 fn lookup_result(v: DossierView, notice: Option<String>, withdraw_error: Option<String>) -> LookupResult {
@@ -480,8 +494,8 @@ async fn lookup(State(state): State<AppState>, Form(f): Form<LookupForm>) -> Res
     match find_for_applicant(&state, &f.code, &f.secret).await {
         Err(e) => e.into_response(),
         Ok(None) => not_found_page(f.code),
-        Ok(Some(d)) => match full_view(&state, &d, Audience::Applicant).await {
-            Ok(v) => render(lookup_result(v, None, None)),
+        Ok(Some(d)) => match applicant_page(&state, &d, None, None).await {
+            Ok(page) => render(page),
             Err(e) => e.into_response(),
         },
     }
@@ -523,9 +537,8 @@ async fn supply(State(state): State<AppState>, mut mp: axum::extract::Multipart)
     let view = |d: motcua_store::DossierRow, notice: Option<String>, error: Option<String>, status: StatusCode| {
         let state = state.clone();
         async move {
-            match full_view(&state, &d, Audience::Applicant).await {
-                Ok(v) => {
-                    let mut page = lookup_result(v, notice, None);
+            match applicant_page(&state, &d, notice, None).await {
+                Ok(mut page) => {
                     page.supply_error = error;
                     (status, render(page)).into_response()
                 }
@@ -589,8 +602,8 @@ async fn withdraw(State(state): State<AppState>, Form(f): Form<WithdrawForm>) ->
         Err(ApiError::Conflict(m)) => (d, None, Some(m), StatusCode::CONFLICT),
         Err(e) => return e.into_response(),
     };
-    match full_view(&state, &row, Audience::Applicant).await {
-        Ok(v) => (status, render(lookup_result(v, notice, error))).into_response(),
+    match applicant_page(&state, &row, notice, error).await {
+        Ok(page) => (status, render(page)).into_response(),
         Err(e) => e.into_response(),
     }
 }

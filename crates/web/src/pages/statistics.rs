@@ -111,12 +111,13 @@ pub async fn statistics(State(state): State<AppState>) -> Response {
         .filter_map(|r| r.rate.map(|rate| (r, rate)))
         .enumerate()
         .map(|(i, (r, rate))| Bar {
-            y: i as i64 * 26,
-            label: r.agency.chars().take(34).collect(),
-            width: (rate * 3.0).round() as i64,
+            y: i as i64 * 46,
+            // The name on its own line above its bar: long agency names stay readable.
+            label: if r.agency.chars().count() > 80 { format!("{}…", r.agency.chars().take(79).collect::<String>()) } else { r.agency.clone() },
+            width: (rate * 5.6).round() as i64,
             value: show(Some(rate)),
         })
         .collect();
-    let chart_height = (bars.len() as i64 * 26).max(26);
+    let chart_height = (bars.len() as i64 * 46).max(46);
     render(StatisticsPage { periods: vec![month, year], year: today.year(), bars, chart_height })
 }

@@ -99,7 +99,7 @@ struct SubmitPage {
 
 /// The agencies that receive this procedure, with the province each serves.
 async fn receiving_agencies(state: &AppState, p: &Procedure) -> Result<Vec<(String, String, String)>, ApiError> {
-    let today = motcua_core::time::local_date(state.now()).format("%Y-%m-%d").to_string();
+    let today = state.today();
     let provinces: HashMap<String, String> = state.store.agency_provinces(&today).await?.into_iter().map(|(a, code, _)| (a, code)).collect();
     Ok(state
         .store
@@ -116,7 +116,7 @@ async fn receiving_agencies(state: &AppState, p: &Procedure) -> Result<Vec<(Stri
 
 async fn page(state: &AppState, row: &ProcedureRow, mut form: FormValues, files: &DraftFiles, citizen: Option<&CitizenRow>) -> Result<SubmitPage, ApiError> {
     let p = &row.procedure;
-    let today = motcua_core::time::local_date(state.now()).format("%Y-%m-%d").to_string();
+    let today = state.today();
     let all = receiving_agencies(state, p).await?;
     let names: HashMap<String, String> = state.store.agency_provinces(&today).await?.into_iter().map(|(_, code, name)| (code, name)).collect();
     let mut provinces: Vec<(String, String)> = all.iter().filter(|a| !a.2.is_empty()).map(|a| (a.2.clone(), names.get(&a.2).cloned().unwrap_or_default())).collect();
