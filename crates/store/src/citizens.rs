@@ -273,10 +273,10 @@ impl Store {
 
     /// The verified citizen of a live session.
     pub async fn citizen_session(&self, token: &str, now: Instant) -> Result<Option<CitizenRow>, StoreError> {
-        Ok(sqlx::query_as(&format!(
+        Ok(sqlx::query_as(
             "SELECT c.id, c.login, c.login_kind, c.full_name, c.password_hash, c.verified_at FROM citizen_sessions s \
-             JOIN citizens c ON c.id = s.citizen_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND c.verified_at IS NOT NULL"
-        ))
+             JOIN citizens c ON c.id = s.citizen_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND c.verified_at IS NOT NULL",
+        )
         .bind(token_hash(token))
         .bind(ms(now))
         .fetch_optional(&self.read)

@@ -113,8 +113,8 @@ pub async fn statistics(State(state): State<AppState>) -> Response {
         .map(|(i, (r, rate))| Bar {
             y: i as i64 * 46,
             // The name on its own line above its bar: long agency names stay readable.
-            label: if r.agency.chars().count() > 80 { format!("{}…", r.agency.chars().take(79).collect::<String>()) } else { r.agency.clone() },
-            width: (rate * 5.6).round() as i64,
+            label: if r.agency.chars().count() > 52 { format!("{}…", r.agency.chars().take(51).collect::<String>()) } else { r.agency.clone() },
+            width: (rate * 3.0).round() as i64,
             value: show(Some(rate)),
         })
         .collect();

@@ -456,6 +456,14 @@ pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>, c
         let citizen = citizen.0;
         let d = usable_draft(&state, &token, citizen.as_ref()).await?.ok_or(ApiError::NotFound)?;
         if !state.store.claim_draft(&token, state.now()).await? {
+            // A second click while the first is still being created: wait for it briefly,
+            // so the receipt this answer leads to exists.
+            for _ in 0..50 {
+                match state.store.draft(&token).await? {
+                    Some(d) if d.status == "submitting" => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+                    _ => break,
+                }
+            }
             return Ok(Redirect::to(&format!("/nop-ho-so/bien-nhan/{token}")).into_response());
         }
         let row = state.procedure(&d.procedure_code).await?.ok_or(ApiError::NotFound)?;
