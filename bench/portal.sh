@@ -124,7 +124,7 @@ run_backend() {
     psql -q "$PG_ADMIN" -c "CREATE DATABASE $PG_DB"
     URL="$PG_BASE/$PG_DB"
   fi
-  say "== portal benchmark, $BACKEND_NOW, $(date -u +%FT%TZ), motcua $(git rev-parse --short HEAD 2> /dev/null)$(git diff --quiet 2> /dev/null || echo '+changes')"
+  say "== portal benchmark, $BACKEND_NOW, $(date -u +%FT%TZ), tree $(git rev-parse --short HEAD 2> /dev/null)$(git diff --quiet 2> /dev/null || echo '+changes'), $BIN built $(date -u -r "$BIN" +%FT%TZ)"
   say "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); load average before: $(load)"
   say "settings: DURATION=$DURATION CONNECTIONS=$CONNECTIONS LOW_CONNECTIONS=$LOW_CONNECTIONS PROCEDURES=$PROCEDURES DOSSIERS=$DOSSIERS DB_CONNECTIONS=$DB_CONNECTIONS"
 

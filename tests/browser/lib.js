@@ -4,6 +4,7 @@
 'use strict';
 
 const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -18,6 +19,9 @@ const PASSWORD = 'motcua-demo-2026';
 const BIRTH = '1.001193';
 const BIRTH_NAME = 'Đăng ký khai sinh';
 const NHA_TRANG = 'H56.22366';
+const NHA_TRANG_UBND = 'Ủy ban nhân dân phường Nha Trang';
+const PHONE_VIEWPORT = { width: 360, height: 740 };
+const DESKTOP_VIEWPORT = { width: 1100, height: 800 };
 
 // Labels the pages show for dossier states (core::dossier::State::label_vi).
 const STATE_LABEL = {
@@ -47,22 +51,109 @@ const shots = new Map();
 
 /** A fresh browser context and page, with a screenshot taker numbered for this flow. */
 async function openPage(browser, flow) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'vi-VN' });
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT, locale: 'vi-VN' });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   // Any uncaught error in the page fails the flow loudly (the pages need no JavaScript).
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e));
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const shot = async (name) => {
+  // `target`: another page of the context (a second tab), numbered in the same flow.
+  const shot = async (name, target = page) => {
     const n = (shots.get(flow) || 0) + 1;
     shots.set(flow, n);
     const file = path.join(ARTIFACTS, `${flow}${String(n).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    await target.screenshot({ path: file, fullPage: true });
     assert.deepEqual(pageErrors.map(String), [], `script errors on ${page.url()}`);
     return file;
   };
-  return { context, page, shot };
+  // The same page on a 360×740 phone: a full-page screenshot (…-360.png) and what sticks out
+  // to the right (the page scrolls sideways), as `tag#id.class "text" (right edge px)`.
+  const phoneShot = async (name, target = page) => {
+    await target.setViewportSize(PHONE_VIEWPORT);
+    try {
+      const overflow = await target.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        const scrolls = (e) => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(e).overflowX);
+        const out = [];
+        const describe = (e, right, what = '') => {
+          const cls = typeof e.className === 'string' && e.className ? `.${e.className.trim().split(/\s+/).join('.')}` : '';
+          const text = (e.innerText || e.value || '').replace(/\s+/g, ' ').trim().slice(0, 60);
+          out.push(`${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${cls}${what} "${text}" (right edge ${Math.round(right)}px)`);
+        };
+        // Only the outermost culprit, and nothing inside a box that scrolls by itself.
+        const covered = (e) => {
+          for (let a = e; a && a !== document.body; a = a.parentElement) {
+            if (scrolls(a) || a.getBoundingClientRect().right > width + 1) return true;
+          }
+          return false;
+        };
+        for (const e of document.querySelectorAll('body *')) {
+          const r = e.getBoundingClientRect();
+          if (r.width === 0 || r.right <= width + 1 || covered(e.parentElement)) continue;
+          describe(e, r.right);
+        }
+        // Text that does not wrap (a long word, a code) spills out of a box that fits.
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        const spilled = new Set();
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const e = n.parentElement;
+          if (!e || spilled.has(e) || !n.textContent.trim() || covered(e)) continue;
+          const range = document.createRange();
+          range.selectNodeContents(n);
+          const right = Math.max(...[...range.getClientRects()].map((x) => x.right), 0);
+          if (right > width + 1) { spilled.add(e); describe(e, right, ' text'); }
+        }
+        return { scrollWidth: document.documentElement.scrollWidth, width, elements: out };
+      });
+      const file = await shot(`${name}-360`, target);
+      return { file, ...overflow };
+    } finally {
+      await target.setViewportSize(DESKTOP_VIEWPORT);
+    }
+  };
+  return { context, page, shot, phoneShot };
+}
+
+/**
+ * Pages known to be wider than a 360px phone, with the cause, reported to the web crate's
+ * owners: there the overflow is only noted (t.diagnostic) until fixed; anywhere else it
+ * fails. Remove an entry once the note says the page fits.
+ */
+const KNOWN_PHONE_OVERFLOW = new Map([
+  ['the filtered catalogue', 'the .search grid\'s one auto column takes the width of its widest select: "Cơ quan thực hiện" '
+    + '(options like "Trung tâm Phục vụ hành chính công tỉnh Khánh Hòa") makes /thu-tuc 474px wide, "Lĩnh vực" alone 401px '
+    + '(fix, checked in the browser: .search{grid-template-columns:minmax(0,1fr)}, as .form has)'],
+  ['the demo mailbox', 'the staff-action events of the outbox are listed too, as raw JSON that cannot wrap '
+    + '({"action":"request_supplement",…}; fix: list only SMS and e-mail, or td{overflow-wrap:anywhere})'],
+]);
+
+/** Asserts that the page did not scroll sideways on the phone (a `phoneShot` result). */
+function assertNoOverflow(o, what, note = () => {}) {
+  const fits = o.scrollWidth <= o.width && o.elements.length === 0;
+  const culprits = o.elements.slice(0, 4).join('; ') + (o.elements.length > 4 ? `; and ${o.elements.length - 4} more` : '');
+  const problem = `${what} is wider than a ${o.width}px phone (${o.scrollWidth}px): ${culprits} — see ${path.basename(o.file)}`;
+  if (KNOWN_PHONE_OVERFLOW.has(what)) {
+    note(fits ? `${what} now fits a ${o.width}px phone: remove it from KNOWN_PHONE_OVERFLOW`
+      : `known: ${problem}; cause: ${KNOWN_PHONE_OVERFLOW.get(what)}`);
+    return;
+  }
+  assert.ok(fits, problem);
+}
+
+let axeSource;
+/**
+ * axe-core on the page as it is (for pages axe.js cannot reach: behind a sign-in or a POST).
+ * Fails on any serious or critical finding; the others are passed to `note`.
+ */
+async function assertAccessible(page, what, note = () => {}) {
+  axeSource ??= fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.addScriptTag({ content: axeSource });
+  const res = await page.evaluate(async () => await axe.run(document, { resultTypes: ['violations'] }));
+  const lines = res.violations.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.slice(0, 2).map((x) => x.target.join(' ')).join(' | ')}`);
+  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const l of lines) note(`axe on ${what}: ${l}`);
+  assert.equal(bad.length, 0, `axe on ${what}: ${lines.join('; ')}`);
 }
 
 /**
@@ -93,6 +184,132 @@ async function visit(page, p, status = 200) {
 /** The text of the main content, whitespace folded. */
 async function mainText(page) {
   return (await page.locator('main').innerText()).replace(/\s+/g, ' ').trim();
+}
+
+// ---------------------------------------------------------------------------------------
+// The online submission form (/nop-ho-so/{code}) → review → receipt.
+
+/**
+ * The receiving agency: the demo has agencies in one province only, so the province is
+ * shown ("Tỉnh, thành phố: Tỉnh Khánh Hòa"), not asked; the agency select offers the
+ * people's committee of Phường Nha Trang.
+ */
+async function chooseAgency(page) {
+  assert.equal(await page.locator('select#tinh').count(), 0, 'one province has agencies: no province picker');
+  const line = page.locator('main p', { hasText: 'Tỉnh, thành phố:' });
+  assert.equal(await line.count(), 1, 'the province line');
+  assert.equal((await line.innerText()).trim(), 'Tỉnh, thành phố: Tỉnh Khánh Hòa');
+  const select = page.getByLabel('Nơi nộp hồ sơ (UBND xã, phường hoặc cơ quan cấp tỉnh)');
+  await select.selectOption({ label: NHA_TRANG_UBND });
+  assert.equal(await select.inputValue(), NHA_TRANG);
+  return NHA_TRANG_UBND;
+}
+
+/**
+ * Fills the submission form for `person`; `files` are the two uploads of Đăng ký khai sinh
+ * (a null leaves that slot alone).
+ */
+async function fillSubmission(page, person, files) {
+  const agency = await chooseAgency(page);
+  await page.getByLabel('Họ và tên / tên tổ chức').fill(person.name);
+  await page.getByLabel('Số định danh cá nhân (12 số) hoặc mã số thuế').fill(person.id_number);
+  await page.getByLabel('Số điện thoại', { exact: true }).fill(person.phone);
+  await page.getByLabel('Thư điện tử (không bắt buộc)').fill(person.email);
+  await page.getByLabel(/^Địa chỉ/).fill(person.address);
+  const inputs = page.locator('input[type="file"]');
+  assert.equal(await inputs.count(), 2, 'Đăng ký khai sinh asks for two uploads (the ID card is only shown)');
+  for (const [i, f] of files.entries()) {
+    if (f) await inputs.nth(i).setInputFiles(f);
+  }
+  return agency;
+}
+
+/** "Tiếp tục" on the form: the review page, or the form again (422) with its errors. */
+async function continueToReview(page) {
+  return submitAndWait(page, () => page.getByRole('button', { name: 'Tiếp tục', exact: true }).click());
+}
+
+/**
+ * Asserts the review page ("Kiểm tra lại thông tin") for `person` and returns what it lists:
+ * { text, documents: ["Giấy tờ: tệp (n KB)", …] }.
+ */
+async function assertReview(page, person) {
+  assert.match(new URL(page.url()).pathname, /^\/nop-ho-so\/xem-lai\/[^/]+$/, page.url());
+  assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Kiểm tra lại thông tin');
+  assert.equal(await page.locator('ol.progress [aria-current="step"]').innerText(), 'Kiểm tra lại');
+  const text = await mainText(page);
+  assert.ok(text.includes(`Họ và tên / tên tổ chức ${person.name}`), `the review shows the applicant: ${text}`);
+  assert.ok(text.includes(`Số điện thoại ${person.phone}`), `the review shows the phone: ${text}`);
+  assert.ok(text.includes(`Số định danh cá nhân ${person.id_number}`), `the review shows the ID number: ${text}`);
+  assert.ok(text.includes(`Nơi nộp ${NHA_TRANG_UBND}`), `the review shows the agency: ${text}`);
+  const documents = await page.locator('h2:text-is("Giấy tờ đính kèm") + ul > li').allInnerTexts();
+  assert.equal(await page.getByRole('button', { name: 'Xác nhận nộp hồ sơ' }).count(), 1);
+  return { text, documents };
+}
+
+/**
+ * Sends the form: "Tiếp tục", then the review page (asserted, screenshotted) and "Xác nhận
+ * nộp hồ sơ". Returns the last response: the receipt, or the form again when it had errors
+ * (the review is then never reached). `phoneShot` adds a 360px screenshot of the review.
+ */
+async function sendSubmission(page, shot, person, { phoneShot, review = () => {}, note = () => {} } = {}) {
+  let r = await continueToReview(page);
+  if (r.status() === 422) return r;
+  assert.equal(r.status(), 200, `"Tiếp tục" answered HTTP ${r.status()}: ${await mainText(page)}`);
+  const seen = await assertReview(page, person);
+  await review(seen);
+  await shot('review');
+  if (phoneShot) assertNoOverflow(await phoneShot('review'), 'the review page', note);
+  r = await submitAndWait(page, () => page.getByRole('button', { name: 'Xác nhận nộp hồ sơ' }).click());
+  return r;
+}
+
+/** The text of a PDF by poppler's pdftotext, whitespace folded and NFC; null without it. */
+function pdfText(file) {
+  const p = spawnSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  if (p.error && p.error.code === 'ENOENT') return null;
+  assert.equal(p.status, 0, `pdftotext ${file}: ${p.stderr}`);
+  return p.stdout.normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Asserts the receipt page of an online submission by `person` and its PDF (saved as
+ * artifacts/<pdfName>; its text checked when pdftotext exists). Returns { ref, token, pdf }.
+ */
+async function assertReceipt(page, person, pdfName, note = () => {}) {
+  const m = new URL(page.url()).pathname.match(/^\/nop-ho-so\/bien-nhan\/([^/]+)$/);
+  assert.ok(m, `the receipt's address: ${page.url()}`);
+  assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Đã nộp hồ sơ');
+  assert.equal(await page.locator('ol.progress [aria-current="step"]').innerText(), 'Nhận biên nhận');
+  const code = page.locator('main strong.code');
+  assert.equal(await code.count(), 1, 'one dossier code on the receipt');
+  const ref = (await code.innerText()).trim();
+  assert.match(ref, /^(HS-[A-Z0-9]{6,}|H[0-9.]+-\d{6}-\d{4})$/, ref);
+  const text = await mainText(page);
+  assert.ok(text.includes(`Người nộp ${person.name}`), text);
+  assert.ok(text.includes(`Thủ tục ${BIRTH_NAME} (${BIRTH})`), text);
+  assert.ok(text.includes(`Nơi nộp ${NHA_TRANG_UBND}`), text);
+
+  const link = page.getByRole('link', { name: 'Tải biên nhận (PDF)' });
+  assert.equal(await link.count(), 1, 'the receipt offers its PDF');
+  const href = await link.getAttribute('href');
+  assert.equal(href, `/nop-ho-so/bien-nhan/${m[1]}/pdf`);
+  const r = await page.request.get(new URL(href, page.url()).toString());
+  assert.equal(r.status(), 200, `GET ${href}`);
+  assert.match(r.headers()['content-type'] || '', /^application\/pdf/);
+  const body = await r.body();
+  assert.equal(body.subarray(0, 4).toString('latin1'), '%PDF', 'the receipt is a PDF');
+  const file = path.join(ARTIFACTS, pdfName);
+  fs.writeFileSync(file, body);
+  const pdf = pdfText(file);
+  if (pdf === null) {
+    note('pdftotext not installed (Debian poppler-utils): the PDF text is not checked');
+  } else {
+    assert.ok(pdf.includes('BIÊN NHẬN NỘP HỒ SƠ TRỰC TUYẾN'), `the PDF's title: ${pdf}`);
+    assert.ok(pdf.includes(person.name.normalize('NFC')), `the PDF names ${person.name}: ${pdf}`);
+    assert.ok(pdf.includes(ref), `the PDF carries ${ref}: ${pdf}`);
+  }
+  return { ref, token: m[1], pdf };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -228,7 +445,8 @@ async function submitOnline(person) {
 }
 
 module.exports = {
-  assert, BASE, ARTIFACTS, BIRTH, BIRTH_NAME, NHA_TRANG, STATE_LABEL, NOT_FOUND, PDF, PNG,
-  launch, openPage, submitAndWait, visit, mainText, fixtures,
+  assert, BASE, ARTIFACTS, BIRTH, BIRTH_NAME, NHA_TRANG, NHA_TRANG_UBND, STATE_LABEL, NOT_FOUND, PDF, PNG,
+  launch, openPage, submitAndWait, visit, mainText, fixtures, assertNoOverflow, assertAccessible,
+  chooseAgency, fillSubmission, continueToReview, assertReview, sendSubmission, assertReceipt, pdfText,
   api, expect, token, act, staffView, stepUser, applicant, createAtCounter, submitOnline,
 };

@@ -8,9 +8,12 @@
 # Usage: tests/browser/run.sh [BASE_URL]
 # Without BASE_URL it builds target/debug/motcua (`cargo build -p motcua --locked`; or uses
 # the binary named by MOTCUA_BIN), makes a demo data set in a temporary directory
-# (`motcua demo --no-serve --dossiers 30`), serves it on a free loopback port and stops it
-# on exit. One flow alone, against a running server:
+# (`motcua demo --no-serve --dossiers 30`), serves it on a free loopback port with the demo
+# mailbox (`--demo-mailbox`: the account flow reads its one-time code at /hop-thu-demo) and
+# stops it on exit. A server given by BASE_URL needs the demo mailbox too (`motcua demo`
+# turns it on). One flow alone, against a running server:
 #   BASE_URL=http://127.0.0.1:8080 node --test tests/browser/e2e/2-supplement.test.js
+# The PDF receipt's text is checked with pdftotext (Debian's poppler-utils) when installed.
 # Installs what it needs: chromium (apt) when /usr/bin/chromium is missing, and the npm
 # packages from package-lock.json when node_modules is missing.
 set -euo pipefail
@@ -56,7 +59,7 @@ if [ -z "$BASE" ]; then
   port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
   "$bin" demo --no-serve --data-dir "$dir" --dossiers 30 > "$dir/demo.log" 2>&1 \
     || { cat "$dir/demo.log" >&2; echo "browser: motcua demo failed" >&2; exit 1; }
-  "$bin" serve --data-dir "$dir" --listen "127.0.0.1:$port" > "$dir/server.log" 2>&1 &
+  "$bin" serve --data-dir "$dir" --listen "127.0.0.1:$port" --demo-mailbox > "$dir/server.log" 2>&1 &
   pid=$!
   BASE=http://127.0.0.1:$port
   for _ in $(seq 1 150); do
@@ -74,8 +77,9 @@ export BASE_URL=$BASE ARTIFACTS_DIR=$here/artifacts
 
 status=0
 echo "== accessibility (axe-core)"
-node axe.js "$BASE" / /thu-tuc "/thu-tuc?q=khai+sinh" /thu-tuc/1.001193 /thu-tuc/1.001193/in /nop-ho-so/1.001193 \
-  /tra-cuu /danh-gia /phan-anh /thong-ke /dang-nhap || status=1
+node axe.js "$BASE" / /thu-tuc "/thu-tuc?q=khai+sinh" "/thu-tuc?co-quan=H56.22366" /thu-tuc/1.001193 /thu-tuc/1.001193/in \
+  /nop-ho-so/1.001193 /tra-cuu /danh-gia /phan-anh /thong-ke /dang-nhap \
+  /tai-khoan/dang-ky /tai-khoan/dang-nhap /tai-khoan/quen-mat-khau /hop-thu-demo || status=1
 
 echo "== end-to-end flows"
 node --test --test-concurrency=1 --test-timeout=120000 e2e/*.test.js || status=1

@@ -1,14 +1,14 @@
-// Flow 1: a citizen searches without diacritics, opens the procedure, submits online with
-// two uploads, gets a receipt, and follows the dossier in the lookup. Plus the negative
-// cases of the submission form and of the lookup.
+// Flow 1: a citizen searches without diacritics, opens the procedure, fills the online form
+// with two uploads, checks everything on the review page, confirms, gets a receipt (page and
+// PDF), and follows the dossier in the lookup. Plus the negative cases of the submission
+// form (a bad file keeps the good one) and of the lookup.
 'use strict';
 
 const { test, before, after } = require('node:test');
-const fs = require('node:fs');
-const path = require('node:path');
 const {
-  assert, BASE, ARTIFACTS, BIRTH, BIRTH_NAME, NHA_TRANG, STATE_LABEL, NOT_FOUND,
+  assert, BIRTH, BIRTH_NAME, NHA_TRANG, STATE_LABEL, NOT_FOUND,
   launch, openPage, submitAndWait, visit, mainText, fixtures, act, api, staffView, applicant, token, expect,
+  assertNoOverflow, fillSubmission, continueToReview, assertReview, sendSubmission, assertReceipt,
 } = require('../lib');
 
 let browser;
@@ -16,79 +16,8 @@ let fx;
 before(async () => { browser = await launch(); fx = fixtures(); });
 after(async () => { await browser?.close(); fx?.cleanup(); });
 
-const CODE_RE = /\b(HS-[A-Z0-9]{6,}|H[0-9.]+-\d{6}-\d{4})\b/;
-
-/**
- * The receiving agency. Today one `agency` select; being turned into province → commune (a
- * `province` select with a "Chọn" button that reloads the page), so both are handled. Done
- * first because a reload would drop what was typed.
- */
-async function chooseAgency(page, shot, note = () => {}) {
-  const province = page.locator('select[name="province"]');
-  if (await province.count()) {
-    const labels = await province.locator('option').allTextContents();
-    const label = labels.find((l) => l.includes('Khánh Hòa'));
-    assert.ok(label, `no Khánh Hòa in the province picker: ${labels.join(' | ')}`);
-    await province.selectOption({ label });
-    const choose = page.getByRole('button', { name: 'Chọn', exact: true });
-    if (await choose.count()) {
-      const r = await submitAndWait(page, () => choose.click());
-      assert.ok(r.status() < 500, `choosing the province answered HTTP ${r.status()}`);
-      note(`province "Chọn" answered HTTP ${r.status()}`);
-    }
-    note(`province picker: chose ${label}`);
-    await shot('province-chosen');
-  }
-  // The select (agency or commune) that offers Phường Nha Trang's people's committee.
-  const selects = page.locator('select:not([name="province"])');
-  const n = await selects.count();
-  for (let i = 0; i < n; i++) {
-    const s = selects.nth(i);
-    const labels = (await s.locator('option').allTextContents()).map((l) => l.trim());
-    const label = labels.find((l) => l.includes('Nha Trang') && !l.includes('Công an') && !l.includes('giải thể'))
-      || labels.find((l) => l.includes('Nha Trang'));
-    if (label) {
-      await s.selectOption({ label });
-      const chosen = await s.evaluate((el) => el.options[el.selectedIndex].textContent);
-      assert.ok(chosen.includes('Nha Trang'), chosen);
-      return chosen.trim();
-    }
-  }
-  assert.fail('no agency or commune select offers Nha Trang');
-}
-
-/** Fills the submission form for `person` with the given files for the two uploads. */
-async function fillSubmission(page, shot, person, files, note) {
-  const agency = await chooseAgency(page, shot, note);
-  await page.getByLabel('Họ và tên / tên tổ chức').fill(person.name);
-  await page.getByLabel('Số định danh cá nhân (12 số) hoặc mã số thuế').fill(person.id_number);
-  await page.getByLabel('Số điện thoại', { exact: true }).fill(person.phone);
-  await page.getByLabel('Thư điện tử (không bắt buộc)').fill(person.email);
-  await page.getByLabel(/^Địa chỉ/).fill(person.address);
-  const inputs = page.locator('input[type="file"]');
-  assert.equal(await inputs.count(), 2, 'Đăng ký khai sinh asks for two uploads (the ID card is only shown)');
-  await inputs.nth(0).setInputFiles(files[0]);
-  await inputs.nth(1).setInputFiles(files[1]);
-  return agency;
-}
-
-/** Submits the form, passing the review page ("Kiểm tra lại thông tin") when there is one. */
-async function sendSubmission(page, shot, person, note = () => {}) {
-  let r = await submitAndWait(page, () => page.getByRole('button', { name: 'Nộp hồ sơ', exact: true }).click());
-  const review = page.getByRole('heading', { name: 'Kiểm tra lại thông tin' });
-  if (r.status() < 400 && await review.count()) {
-    const text = await mainText(page);
-    assert.ok(text.includes(person.name), `the review shows the applicant: ${text}`);
-    assert.ok(text.includes(person.phone), `the review shows the phone: ${text}`);
-    note('passed the review page "Kiểm tra lại thông tin"');
-    await shot('review');
-    r = await submitAndWait(page, () => page.getByRole('button', { name: 'Xác nhận nộp hồ sơ' }).click());
-  }
-  return r;
-}
-
 test('search without diacritics → procedure → online submission with two uploads → receipt → lookup', async (t) => {
-  const { context, page, shot } = await openPage(browser, 1);
+  const { context, page, shot, phoneShot } = await openPage(browser, 1);
   const person = applicant('Nguyễn Thị Hạnh');
   try {
     // Home: the search box, typed without diacritics.
@@ -115,36 +44,30 @@ test('search without diacritics → procedure → online submission with two upl
     assert.ok(facts.includes('Thành phần hồ sơ') && facts.includes('Tờ khai đăng ký khai sinh'), 'documents listed');
     await shot('procedure');
 
-    // The online form.
+    // The online form: the first of three steps.
     r = await submitAndWait(page, () => page.getByRole('link', { name: 'Nộp hồ sơ trực tuyến' }).click());
     assert.equal(r.status(), 200);
     assert.equal(new URL(page.url()).pathname, `/nop-ho-so/${BIRTH}`);
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Nộp hồ sơ trực tuyến');
+    assert.equal(await page.locator('ol.progress [aria-current="step"]').innerText(), 'Điền thông tin');
     await shot('form-empty');
-    const agency = await fillSubmission(page, shot, person, [fx.pdf, fx.png], (m) => t.diagnostic(m));
+    const agency = await fillSubmission(page, person, [fx.pdf, fx.png]);
     await shot('form-filled');
+    assertNoOverflow(await phoneShot('form-filled'), 'the submission form', (m) => t.diagnostic(m));
 
-    // Sent (through the review page when there is one): the receipt.
-    r = await sendSubmission(page, shot, person, (m) => t.diagnostic(m));
-    assert.ok([200, 201].includes(r.status()), `submission answered HTTP ${r.status()}: ${await mainText(page)}`);
-    const receipt = await mainText(page);
-    assert.ok(receipt.includes('Đã nộp hồ sơ'), receipt);
-    const ref = (receipt.match(CODE_RE) || [])[1];
-    assert.ok(ref, `a dossier code on the receipt: ${receipt}`);
+    // "Tiếp tục" → the review ("Kiểm tra lại thông tin") → "Xác nhận nộp hồ sơ" → the receipt.
+    r = await sendSubmission(page, shot, person, {
+      phoneShot,
+      note: (m) => t.diagnostic(m),
+      review: ({ documents }) => assert.deepEqual(documents, [
+        'Tờ khai đăng ký khai sinh: to-khai-khai-sinh.pdf (1 KB)',
+        'Giấy chứng sinh hoặc giấy tờ thay thế giấy chứng sinh: giay-chung-sinh.png (1 KB)',
+      ]),
+    });
+    assert.equal(r.status(), 200, `confirming answered HTTP ${r.status()}: ${await mainText(page)}`);
+    const { ref } = await assertReceipt(page, person, '1-receipt.pdf', (m) => t.diagnostic(m));
     await shot('receipt');
-
-    const pdfLink = page.getByRole('link', { name: 'Tải biên nhận (PDF)' });
-    if (await pdfLink.count()) {
-      const href = await pdfLink.getAttribute('href');
-      const pdf = await page.request.get(new URL(href, page.url()).toString());
-      assert.equal(pdf.status(), 200, `GET ${href}`);
-      assert.match(pdf.headers()['content-type'] || '', /^application\/pdf/);
-      const body = await pdf.body();
-      assert.equal(body.subarray(0, 4).toString('latin1'), '%PDF', 'the receipt is a PDF');
-      fs.writeFileSync(path.join(ARTIFACTS, '1-receipt.pdf'), body);
-    } else {
-      t.diagnostic('the receipt has no "Tải biên nhận (PDF)" link yet: not checked');
-    }
+    assertNoOverflow(await phoneShot('receipt'), 'the receipt page', (m) => t.diagnostic(m));
 
     // What was stored, as the reception officer sees it.
     const stored = await staffView(ref);
@@ -207,27 +130,45 @@ test('search without diacritics → procedure → online submission with two upl
   }
 });
 
-test('submission: a text file named .pdf is refused next to its field and nothing is created', async () => {
+test('submission: a text file named .pdf is refused next to its field, the good file is kept, nothing is created', async () => {
   const { context, page, shot } = await openPage(browser, 1);
   const person = applicant('Trần Văn Bình');
   try {
     const before = await newestSubmitted();
     await visit(page, `/nop-ho-so/${BIRTH}`);
-    await fillSubmission(page, shot, person, [fx.textAsPdf, fx.png]);
-    const r = await sendSubmission(page, shot, person);
+    await fillSubmission(page, person, [fx.textAsPdf, fx.png]);
+    let r = await continueToReview(page);
     assert.equal(r.status(), 422);
-    assert.match(await page.getByRole('alert').innerText(), /Vui lòng kiểm tra các trường được đánh dấu/);
+    assert.equal(await page.getByRole('alert').innerText(),
+      'Vui lòng kiểm tra các trường được đánh dấu. Các tệp hợp lệ đã được lưu, không cần chọn lại.');
     // The message sits right after the file input it is about, in Vietnamese.
     const msg = page.locator('input[type="file"] + p.error');
     assert.equal(await msg.count(), 1, 'one file error');
     assert.equal(await msg.evaluate((e) => e.previousElementSibling.id), await page.locator('input[type="file"]').nth(0).getAttribute('id'));
     assert.equal(await msg.innerText(), 'Tệp “ghi-chu.pdf” không phải PDF, JPEG hoặc PNG');
+    // The good file is kept (not to be chosen again); the bad one is not.
+    const given = await page.locator('p.muted', { hasText: 'Đã tải lên:' }).allInnerTexts();
+    assert.deepEqual(given, ['Đã tải lên: giay-chung-sinh.png (1 KB). Chọn tệp khác nếu muốn thay.']);
+    assert.equal(await page.locator('#g1 + input[type="file"]').getAttribute('id'), 'f1', 'the note is on the second upload');
     // What was typed is kept.
     assert.equal(await page.getByLabel('Họ và tên / tên tổ chức').inputValue(), person.name);
     assert.equal(await page.getByLabel('Số điện thoại', { exact: true }).inputValue(), person.phone);
+    assert.equal(await page.getByLabel('Nơi nộp hồ sơ (UBND xã, phường hoặc cơ quan cấp tỉnh)').inputValue(), NHA_TRANG);
     assert.ok(!(await mainText(page)).includes('Đã nộp hồ sơ'));
     await shot('form-bad-file');
     assert.equal(await newestSubmitted(), before, 'nothing was created');
+
+    // Only the bad file chosen again: the review lists both papers. Not confirmed.
+    await page.locator('input[type="file"]').nth(0).setInputFiles(fx.pdf);
+    r = await continueToReview(page);
+    assert.equal(r.status(), 200, await mainText(page));
+    const { documents } = await assertReview(page, person);
+    assert.deepEqual(documents, [
+      'Tờ khai đăng ký khai sinh: to-khai-khai-sinh.pdf (1 KB)',
+      'Giấy chứng sinh hoặc giấy tờ thay thế giấy chứng sinh: giay-chung-sinh.png (1 KB)',
+    ]);
+    await shot('review-after-bad-file');
+    assert.equal(await newestSubmitted(), before, 'the review creates nothing');
   } finally {
     await context.close();
   }
@@ -239,7 +180,7 @@ test('submission: missing fields are each explained and nothing is created', asy
     const before = await newestSubmitted();
     await visit(page, `/nop-ho-so/${BIRTH}`);
     await page.getByLabel('Số định danh cá nhân (12 số) hoặc mã số thuế').fill('123');
-    const r = await sendSubmission(page, shot, applicant());
+    const r = await continueToReview(page);
     assert.equal(r.status(), 422);
     const errors = await page.locator('p.error').allInnerTexts();
     assert.ok(errors.length >= 4, `an error per missing field: ${errors.join(' | ')}`);

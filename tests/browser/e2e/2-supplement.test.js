@@ -46,7 +46,7 @@ test('a supplement request is answered online from the lookup and processing res
 
     // A text file named .pdf is refused, with the message in the form, and nothing changes.
     const form = page.locator('form[action="/tra-cuu/bo-sung"]');
-    await form.getByLabel('Số điện thoại hoặc số định danh của người nộp (để xác nhận)').fill(person.phone);
+    await form.getByLabel('Số điện thoại hoặc số định danh của người nộp (để xác nhận nộp bổ sung)').fill(person.phone);
     await form.getByLabel(new RegExp(`^${MISSING.document} \\(PDF, JPEG hoặc PNG`)).setInputFiles(fx.textAsPdf);
     await shot('supply-bad-file-chosen');
     r = await submitAndWait(page, () => form.getByRole('button', { name: 'Nộp bổ sung' }).click());
@@ -57,7 +57,7 @@ test('a supplement request is answered online from the lookup and processing res
     await shot('supply-bad-file');
 
     // A wrong phone in the supply form gets the lookup's one "not found" answer.
-    await form.getByLabel('Số điện thoại hoặc số định danh của người nộp (để xác nhận)').fill('0912000000');
+    await form.getByLabel('Số điện thoại hoặc số định danh của người nộp (để xác nhận nộp bổ sung)').fill('0912000000');
     await form.getByLabel(new RegExp(`^${MISSING.document} \\(PDF`)).setInputFiles(fx.pdf);
     r = await submitAndWait(page, () => form.getByRole('button', { name: 'Nộp bổ sung' }).click());
     assert.equal(r.status(), 404);
@@ -70,7 +70,7 @@ test('a supplement request is answered online from the lookup and processing res
     await page.getByLabel('Mã hồ sơ').fill(code);
     await page.getByLabel('Số điện thoại hoặc số định danh của người nộp').fill(person.id_number);
     await submitAndWait(page, () => page.getByRole('button', { name: 'Tra cứu' }).click());
-    await form.getByLabel('Số điện thoại hoặc số định danh của người nộp (để xác nhận)').fill(person.id_number);
+    await form.getByLabel('Số điện thoại hoặc số định danh của người nộp (để xác nhận nộp bổ sung)').fill(person.id_number);
     await form.getByLabel(new RegExp(`^${MISSING.document} \\(PDF`)).setInputFiles(fx.pdf);
     await shot('supply-filled');
     r = await submitAndWait(page, () => form.getByRole('button', { name: 'Nộp bổ sung' }).click());
