@@ -370,3 +370,22 @@ async fn signed_in_citizens_keep_drafts_see_their_dossiers_and_reuse_documents(a
 
 on_both_backends!(signed_in_citizens_keep_drafts_see_their_dossiers_and_reuse_documents =>
     signed_in_citizens_keep_drafts_see_their_dossiers_and_reuse_documents_sqlite, signed_in_citizens_keep_drafts_see_their_dossiers_and_reuse_documents_postgres);
+
+async fn errors_on_pages_are_pages_and_the_api_keeps_json(app: &TestApp) {
+    let page = get(app, "/khong-co-trang-nay", None).await;
+    assert_eq!(page.status, 404);
+    assert!(page.header("content-type").is_some_and(|c| c.starts_with("text/html")));
+    assert!(page.text.contains("Không tìm thấy trang") && page.text.contains("Về trang chủ"));
+    let procedure = get(app, "/thu-tuc/9.999999", None).await;
+    assert_eq!(procedure.status, 404);
+    assert!(procedure.text.contains("Không tìm thấy trang"));
+    let api = app.get("/api/v1/khong-co", None).await;
+    api.expect_error(404);
+    // A form sent with the wrong method is told so on a page, with Allow.
+    let wrong = app.send(app.client.put(app.url("/tra-cuu"))).await;
+    assert_eq!(wrong.status, 405);
+    assert!(wrong.text.contains("<h1>"), "{}", wrong.text);
+}
+
+on_both_backends!(errors_on_pages_are_pages_and_the_api_keeps_json =>
+    errors_on_pages_are_pages_and_the_api_keeps_json_sqlite, errors_on_pages_are_pages_and_the_api_keeps_json_postgres);

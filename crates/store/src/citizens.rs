@@ -410,8 +410,13 @@ impl Store {
         Ok(r.rows_affected() == 1)
     }
 
-    /// The latest messages of the outbox (the demo mailbox shows them).
+    /// The latest SMS and e-mail messages of the outbox (the demo mailbox shows them).
     pub async fn recent_messages(&self, limit: i64) -> Result<Vec<OutboxMessage>, StoreError> {
-        Ok(sqlx::query_as("SELECT topic, payload, created_at FROM outbox ORDER BY id DESC LIMIT $1").bind(limit).fetch_all(&self.read).await?)
+        Ok(sqlx::query_as(
+            "SELECT topic, payload, created_at FROM outbox WHERE topic LIKE '%.sms' OR topic LIKE '%.email' ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
     }
 }

@@ -88,9 +88,14 @@ pub struct Caches {
     pub catalogue: crate::cache::TtlCache<(), Arc<Catalogue>>,
     /// Procedure ids by dossiers received (the home page's "most used").
     pub popular: crate::cache::TtlCache<(), Arc<Vec<i64>>>,
+    /// Agencies in force on a day, in Vietnamese order of their names.
+    pub agencies_on: crate::cache::TtlCache<String, Arc<Vec<motcua_store::AgencyRow>>>,
     /// QR codes as SVG by the address they encode: choosing a QR mask costs far more than
     /// rendering the page around it.
     pub qr: crate::cache::TtlCache<String, Arc<String>>,
+    /// One reload at a time: when the catalogue expires under load, one request reads it
+    /// and the others wait for that copy instead of all reading 5,000 rows at once.
+    reload: tokio::sync::Mutex<()>,
 }
 
 /// The whole procedure catalogue with its search text folded once: every catalogue search
@@ -98,12 +103,23 @@ pub struct Caches {
 pub struct Catalogue {
     pub rows: Vec<motcua_store::ProcedureRow>,
     pub index: Vec<motcua_core::catalogue::Searchable>,
+    /// Fields with their number of procedures, in Vietnamese dictionary order.
+    pub fields: Vec<(String, usize)>,
+    /// Every kind of agency some procedure is received by.
+    pub agency_kinds: std::collections::HashSet<String>,
 }
 
 impl Catalogue {
     pub fn new(rows: Vec<motcua_store::ProcedureRow>) -> Catalogue {
         let index = rows.iter().map(|r| motcua_core::catalogue::Searchable::of(&r.procedure)).collect();
-        Catalogue { rows, index }
+        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for r in &rows {
+            *counts.entry(r.procedure.field.as_str()).or_default() += 1;
+        }
+        let mut fields: Vec<(String, usize)> = counts.into_iter().map(|(f, n)| (f.to_string(), n)).collect();
+        fields.sort_by_cached_key(|(f, _)| motcua_core::text::sort_key(f));
+        let agency_kinds = rows.iter().flat_map(|r| r.procedure.agency_kinds.iter().cloned()).collect();
+        Catalogue { rows, index, fields, agency_kinds }
     }
 }
 
@@ -115,7 +131,9 @@ impl Default for Caches {
             agencies: crate::cache::TtlCache::new(Duration::from_secs(60), 10_000),
             catalogue: crate::cache::TtlCache::new(Duration::from_secs(60), 1),
             popular: crate::cache::TtlCache::new(Duration::from_secs(300), 1),
+            agencies_on: crate::cache::TtlCache::new(Duration::from_secs(60), 4),
             qr: crate::cache::TtlCache::new(Duration::from_secs(3600), 20_000),
+            reload: tokio::sync::Mutex::new(()),
         }
     }
 }
@@ -157,6 +175,10 @@ impl AppState {
         if let Some(c) = self.caches.catalogue.get(&()) {
             return Ok(c);
         }
+        let _one = self.caches.reload.lock().await;
+        if let Some(c) = self.caches.catalogue.get(&()) {
+            return Ok(c);
+        }
         let c = Arc::new(Catalogue::new(self.store.search_procedures(&[], None, None, i64::MAX).await?));
         self.caches.catalogue.put((), c.clone());
         Ok(c)
@@ -167,9 +189,30 @@ impl AppState {
         if let Some(p) = self.caches.popular.get(&()) {
             return Ok(p);
         }
+        let _one = self.caches.reload.lock().await;
+        if let Some(p) = self.caches.popular.get(&()) {
+            return Ok(p);
+        }
         let p = Arc::new(self.store.popular_procedures(8).await?.into_iter().map(|(id, _)| id).collect::<Vec<_>>());
         self.caches.popular.put((), p.clone());
         Ok(p)
+    }
+
+    /// The agencies in force today, sorted by name in Vietnamese order, cached.
+    pub async fn agencies_today(&self) -> Result<Arc<Vec<motcua_store::AgencyRow>>, motcua_store::StoreError> {
+        let today = self.today();
+        if let Some(a) = self.caches.agencies_on.get(&today) {
+            return Ok(a);
+        }
+        let _one = self.caches.reload.lock().await;
+        if let Some(a) = self.caches.agencies_on.get(&today) {
+            return Ok(a);
+        }
+        let mut rows = self.store.agencies_in_force(&today).await?;
+        rows.sort_by_cached_key(|a| motcua_core::text::sort_key(&a.name));
+        let rows = Arc::new(rows);
+        self.caches.agencies_on.put(today, rows.clone());
+        Ok(rows)
     }
 
     /// An SVG QR code of `data`, cached.
@@ -236,6 +279,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(crate::api::router(&state))
         .merge(crate::pages::router(&state))
         .merge(crate::ops::router())
+        .fallback(crate::pages::errors::not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn(crate::ops::track_metrics))
         // Pages shrink to a third or less over slow mobile links; PDFs and uploads are

@@ -4,7 +4,7 @@
 
 const { test, before, after } = require('node:test');
 const {
-  assert, BIRTH_NAME, NHA_TRANG, NHA_TRANG_UBND, launch, openPage, submitAndWait, visit, assertNoOverflow,
+  assert, BIRTH_NAME, launch, openPage, submitAndWait, visit, assertNoOverflow,
 } = require('../lib');
 
 let browser;
@@ -12,7 +12,10 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 const PAGE_SIZE = 20;
-const JUSTICE = 'Sở Tư pháp tỉnh Khánh Hòa';
+// One choice per kind of agency (a province has thousands of agencies, a dozen kinds).
+const COMMUNE = 'commune_people_committee';
+const COMMUNE_LABEL = 'Ủy ban nhân dân cấp xã';
+const JUSTICE = 'Sở Tư pháp';
 
 /** The count in the status line ("27 thủ tục." or "3 thủ tục phù hợp với “…”."). */
 async function total(page) {
@@ -53,29 +56,29 @@ test('catalogue: the "Cơ quan thực hiện" filter narrows the list and is kep
     assert.equal(await agency.inputValue(), '', 'no agency chosen at first');
     const options = (await agency.locator('option').allTextContents()).map((o) => o.trim());
     assert.equal(options[0], 'Tất cả cơ quan');
-    assert.ok(options.includes(NHA_TRANG_UBND), options.join(' | '));
+    assert.ok(options.includes(COMMUNE_LABEL), options.join(' | '));
     assert.ok(options.includes(JUSTICE), options.join(' | '));
     // Without a filter the pager carries an empty one.
     if (all > PAGE_SIZE) assert.equal((await pager(page))['Trang sau'].searchParams.get('co-quan'), '');
 
-    // Phường Nha Trang's people's committee: its commune-level procedures only.
-    await agency.selectOption({ label: NHA_TRANG_UBND });
+    // Communes' people's committees: commune-level procedures only.
+    await agency.selectOption({ label: COMMUNE_LABEL });
     await shot('catalogue-agency-chosen');
     let r = await submitAndWait(page, () => page.getByRole('button', { name: 'Tìm', exact: true }).click());
     assert.equal(r.status(), 200);
     let url = new URL(page.url());
     assert.equal(url.pathname, '/thu-tuc');
-    assert.equal(url.searchParams.get('co-quan'), NHA_TRANG);
+    assert.equal(url.searchParams.get('co-quan'), COMMUNE);
     const n = await total(page);
     assert.ok(n > 0 && n < all, `${n} of ${all} procedures`);
     let list = await results(page);
     assert.equal(list.length, Math.min(n, PAGE_SIZE));
     assert.ok(list.some((p) => p.name === BIRTH_NAME), `${BIRTH_NAME} is received there: ${list.map((p) => p.name).join(' | ')}`);
     for (const p of list) assert.match(p.meta, / · Cấp xã · /, `${p.name}: ${p.meta}`);
-    assert.equal(await agency.inputValue(), NHA_TRANG, 'the select keeps the choice');
+    assert.equal(await agency.inputValue(), COMMUNE, 'the select keeps the choice');
     const pages = await pager(page);
     if (n > PAGE_SIZE) {
-      assert.equal(pages['Trang sau'].searchParams.get('co-quan'), NHA_TRANG, 'the next page keeps the filter');
+      assert.equal(pages['Trang sau'].searchParams.get('co-quan'), COMMUNE, 'the next page keeps the filter');
     } else {
       assert.deepEqual(Object.keys(pages), [], `${n} results fit one page: no pager links`);
     }
@@ -87,27 +90,27 @@ test('catalogue: the "Cơ quan thực hiện" filter narrows the list and is kep
     r = await submitAndWait(page, () => page.getByRole('button', { name: 'Tìm', exact: true }).click());
     assert.equal(r.status(), 200);
     url = new URL(page.url());
-    assert.equal(url.searchParams.get('co-quan'), NHA_TRANG);
+    assert.equal(url.searchParams.get('co-quan'), COMMUNE);
     assert.equal(url.searchParams.get('q'), 'khai sinh');
     assert.match(await page.getByRole('status').innerText(), /^\d+ thủ tục phù hợp với “khai sinh”/);
     list = await results(page);
     assert.equal(list[0].name, BIRTH_NAME, 'the best match first');
-    assert.equal(await agency.inputValue(), NHA_TRANG);
+    assert.equal(await agency.inputValue(), COMMUNE);
     await shot('catalogue-agency-search');
 
     // The pager keeps it: page 2 of the filter links back to page 1 with it.
-    await visit(page, `/thu-tuc?co-quan=${NHA_TRANG}&trang=2`);
-    assert.equal(await agency.inputValue(), NHA_TRANG);
+    await visit(page, `/thu-tuc?co-quan=${COMMUNE}&trang=2`);
+    assert.equal(await agency.inputValue(), COMMUNE);
     assert.equal(await total(page), n);
     const back = (await pager(page))['Trang trước'];
     assert.ok(back, 'page 2 links to page 1');
-    assert.equal(back.searchParams.get('co-quan'), NHA_TRANG, `the previous page keeps the filter: ${back}`);
+    assert.equal(back.searchParams.get('co-quan'), COMMUNE, `the previous page keeps the filter: ${back}`);
     assert.equal(back.searchParams.get('trang'), '1');
     await shot('catalogue-agency-page-2');
     r = await submitAndWait(page, () => page.getByRole('link', { name: 'Trang trước' }).click());
     assert.equal(r.status(), 200);
-    assert.equal(new URL(page.url()).searchParams.get('co-quan'), NHA_TRANG);
-    assert.equal(await agency.inputValue(), NHA_TRANG);
+    assert.equal(new URL(page.url()).searchParams.get('co-quan'), COMMUNE);
+    assert.equal(await agency.inputValue(), COMMUNE);
     assert.equal((await results(page)).length, Math.min(n, PAGE_SIZE));
 
     // A provincial department receives other procedures, not the birth registration.

@@ -158,3 +158,20 @@ impl Procedure {
         crate::text::fold(&format!("{} {} {}", self.name, self.field, self.code))
     }
 }
+
+/// What citizens call a kind of agency, for the catalogue's "Cơ quan thực hiện" filter
+/// (one choice per kind: a province has thousands of agencies but a dozen kinds).
+pub fn agency_kind_label(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "province_people_committee" => "Ủy ban nhân dân cấp tỉnh",
+        "province_service_centre" => "Trung tâm Phục vụ hành chính công cấp tỉnh",
+        "department_justice" => "Sở Tư pháp",
+        "department_finance" => "Sở Tài chính",
+        "department_construction" => "Sở Xây dựng",
+        "province_police" => "Công an cấp tỉnh",
+        "commune_people_committee" => "Ủy ban nhân dân cấp xã",
+        "commune_police" => "Công an cấp xã",
+        "social_insurance" => "Bảo hiểm xã hội",
+        _ => return None,
+    })
+}

@@ -76,11 +76,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api/v1/dossiers/{code}/withdraw", post(actions::withdraw))
         .route("/api/v1/dossiers/{code}/return-result", post(actions::return_result))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
-    uploads.merge(api).fallback(not_found).layer(axum::middleware::map_response(json_errors))
-}
-
-async fn not_found() -> crate::error::ApiError {
-    crate::error::ApiError::NotFound
+    uploads.merge(api).layer(axum::middleware::map_response(json_errors))
 }
 
 /// Errors raised by the framework before a handler runs (bad query strings, bodies over

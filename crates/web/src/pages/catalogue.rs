@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use motcua_core::catalogue::{rank_indexed, AgencyTarget, Level, Procedure};
+use motcua_core::catalogue::{agency_kind_label, rank_indexed, AgencyTarget, Level, Procedure};
 use motcua_core::text::{sort_key, words};
 use serde::Deserialize;
 
@@ -79,21 +79,21 @@ pub async fn search(State(state): State<AppState>, Query(q): Query<CatalogueQuer
     let agency = q.agency.unwrap_or_default();
     let page = q.trang.unwrap_or(1).clamp(1, 1000);
     let w: Vec<String> = words(&text).into_iter().take(12).collect();
-    let (catalogue, agencies) = match (state.catalogue().await, state.store.agencies_in_force(&state.today()).await) {
+    let (catalogue, agencies) = match (state.catalogue().await, state.agencies_today().await) {
         (Ok(c), Ok(a)) => (c, a),
         (Err(e), _) | (_, Err(e)) => return ApiError::from(e).into_response(),
     };
-    let mut fields: Vec<String> = catalogue.rows.iter().map(|r| r.procedure.field.clone()).collect();
-    fields.sort_by_cached_key(|f| sort_key(f));
-    fields.dedup();
-    // Agencies that receive at least one procedure, in Vietnamese order.
-    let mut agency_options: Vec<(String, String, String)> = agencies
-        .into_iter()
-        .filter(|a| catalogue.rows.iter().any(|r| r.procedure.agency_kinds.contains(&a.kind)))
-        .map(|a| (a.code, a.name, a.kind))
-        .collect();
-    agency_options.sort_by_cached_key(|a| sort_key(&a.1));
-    let agency_kind = agency_options.iter().find(|a| a.0 == agency).map(|a| a.2.clone());
+    let fields = catalogue.fields.iter().map(|(f, _)| f.clone()).collect();
+    // One choice per kind of agency that receives some procedure: its usual name, or the
+    // name of the first such agency here.
+    let mut agency_options: Vec<(String, String)> = Vec::new();
+    for a in agencies.iter().filter(|a| catalogue.agency_kinds.contains(&a.kind)) {
+        if !agency_options.iter().any(|(k, _)| *k == a.kind) {
+            agency_options.push((a.kind.clone(), agency_kind_label(&a.kind).map(String::from).unwrap_or_else(|| a.name.clone())));
+        }
+    }
+    agency_options.sort_by_cached_key(|(_, label)| sort_key(label));
+    let agency_kind = agency_options.iter().find(|a| a.0 == agency).map(|a| a.0.clone());
     let filtered = catalogue
         .rows
         .iter()
@@ -112,7 +112,7 @@ pub async fn search(State(state): State<AppState>, Query(q): Query<CatalogueQuer
         level: level.clone(),
         agency: agency.clone(),
         fields,
-        agencies: agency_options.into_iter().map(|a| (a.0, a.1)).collect(),
+        agencies: agency_options,
         levels: [Level::Province, Level::Commune, Level::Central].iter().map(|l| (l.as_str(), l.label_vi())).collect(),
         total,
         items,

@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 mod account;
 mod catalogue;
+pub(crate) mod errors;
 mod feedback;
 mod rating;
 mod statistics;
@@ -62,6 +63,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/thu-tuc", get(catalogue::search))
         .route("/thu-tuc/{code}", get(catalogue::procedure))
         .route("/thu-tuc/{code}/in", get(catalogue::printable))
+        .layer(axum::middleware::map_response(errors::html_errors))
 }
 
 pub(crate) fn render(t: impl Template) -> Response {
@@ -109,13 +111,7 @@ async fn home(State(state): State<AppState>) -> Response {
         .into_iter()
         .map(|r| ProcedureLine { code: r.procedure.code.clone(), name: r.procedure.name.clone(), processing: r.procedure.processing.label_vi() })
         .collect();
-    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for r in all {
-        *counts.entry(r.procedure.field.as_str()).or_default() += 1;
-    }
-    let mut fields: Vec<(String, usize)> = counts.into_iter().map(|(f, n)| (f.to_string(), n)).collect();
-    fields.sort_by_cached_key(|(f, _)| motcua_core::text::sort_key(f));
-    render(HomePage { procedures, fields })
+    render(HomePage { procedures, fields: catalogue.fields.clone() })
 }
 
 #[derive(Template)]
@@ -428,7 +424,19 @@ fn next_step(v: &DossierView) -> String {
 
 /// What the applicant sees of their dossier, as the lookup shows it.
 async fn applicant_page(state: &AppState, d: &motcua_store::DossierRow, notice: Option<String>, withdraw_error: Option<String>) -> Result<LookupResult, ApiError> {
-    let v = full_view(state, d, Audience::Applicant).await?;
+    let events = state.store.dossier_events(d.id).await?;
+    applicant_page_with(state, d, events, notice, withdraw_error).await
+}
+
+async fn applicant_page_with(
+    state: &AppState,
+    d: &motcua_store::DossierRow,
+    events: Vec<motcua_store::EventRow>,
+    notice: Option<String>,
+    withdraw_error: Option<String>,
+) -> Result<LookupResult, ApiError> {
+    prepare_names(state, &[d]).await?;
+    let v = dossier_view(state, d, Audience::Applicant, Some(&events), None)?;
     let mut page = lookup_result(v, notice, withdraw_error);
     // A dossier is rated once: no invitation after that.
     if page.can_rate && state.store.is_rated(d.id).await? {
@@ -481,6 +489,13 @@ async fn find_for_applicant(state: &AppState, code: &str, secret: &str) -> Resul
     Ok(found.filter(|d| applicant_secret_matches(d, secret)))
 }
 
+/// The dossier with its events in one query, if the secret proves the caller is its
+/// applicant (the lookup is the busiest public page).
+async fn find_with_events(state: &AppState, code: &str, secret: &str) -> Result<Option<(motcua_store::DossierRow, Vec<motcua_store::EventRow>)>, ApiError> {
+    let found = if code.len() <= 80 { state.store.dossier_with_events(code.trim()).await? } else { None };
+    Ok(found.filter(|(d, _)| applicant_secret_matches(d, secret)))
+}
+
 fn not_found_page(code: String) -> Response {
     // One answer for a wrong code and a wrong secret: nobody learns which codes exist.
     (
@@ -491,10 +506,10 @@ fn not_found_page(code: String) -> Response {
 }
 
 async fn lookup(State(state): State<AppState>, Form(f): Form<LookupForm>) -> Response {
-    match find_for_applicant(&state, &f.code, &f.secret).await {
+    match find_with_events(&state, &f.code, &f.secret).await {
         Err(e) => e.into_response(),
         Ok(None) => not_found_page(f.code),
-        Ok(Some(d)) => match applicant_page(&state, &d, None, None).await {
+        Ok(Some((d, events))) => match applicant_page_with(&state, &d, events, None, None).await {
             Ok(page) => render(page),
             Err(e) => e.into_response(),
         },

@@ -138,7 +138,7 @@ async fn page(state: &AppState, row: &ProcedureRow, mut form: FormValues, files:
             .citizen_documents(c, 100)
             .await?
             .into_iter()
-            .map(|d| (d.sha256, format!("{} — {} ({}, hồ sơ {})", d.name, d.original_name, size_label(d.size), d.dossier)))
+            .map(|d| (d.sha256, format!("{} — {} ({}, hồ sơ {})", d.original_name, d.name, size_label(d.size), d.dossier)))
             .collect(),
         None => Vec::new(),
     };
