@@ -428,51 +428,62 @@ async fn apply_in_tx(
     Ok((updated, response))
 }
 
-const EVENT_JOIN_COLUMNS: &str = "e.id AS e_id, e.seq AS e_seq, e.at AS e_at, e.actor AS e_actor, e.action AS e_action, \
-    e.from_state AS e_from_state, e.to_state AS e_to_state, e.step AS e_step, e.note AS e_note, e.data AS e_data, \
-    e.prev_hash AS e_prev_hash, e.hash AS e_hash";
+/// A dossier's events as one JSON array column, so the dossier and its history come back
+/// as a single row: with SQLite every row crosses from the connection's thread to the
+/// runtime, and under load those hand-offs, not the query, were most of a lookup's cost.
+fn events_json_column(backend: crate::Backend) -> &'static str {
+    match backend {
+        crate::Backend::Sqlite => {
+            "(SELECT json_group_array(json_array(e.id, e.seq, e.at, e.actor, e.action, e.from_state, e.to_state, e.step, e.note, \
+             e.data, e.prev_hash, e.hash)) FROM (SELECT * FROM dossier_events WHERE dossier_id = d.id ORDER BY seq) e) AS events_json"
+        }
+        crate::Backend::Postgres => {
+            "(SELECT COALESCE(json_agg(json_build_array(e.id, e.seq, e.at, e.actor, e.action, e.from_state, e.to_state, e.step, e.note, \
+             e.data, e.prev_hash, e.hash) ORDER BY e.seq), '[]')::text FROM dossier_events e WHERE e.dossier_id = d.id) AS events_json"
+        }
+    }
+}
 
-fn event_from_joined(row: &sqlx::any::AnyRow, dossier_id: i64) -> Result<Option<crate::EventRow>, sqlx::Error> {
-    use sqlx::Row;
-    let Some(id) = row.try_get::<Option<i64>, _>("e_id")? else { return Ok(None) };
-    Ok(Some(crate::EventRow {
-        id,
-        dossier_id,
-        seq: row.try_get("e_seq")?,
-        at: row.try_get("e_at")?,
-        actor: row.try_get("e_actor")?,
-        action: row.try_get("e_action")?,
-        from_state: row.try_get("e_from_state")?,
-        to_state: row.try_get("e_to_state")?,
-        step: row.try_get("e_step")?,
-        note: row.try_get("e_note")?,
-        data: row.try_get("e_data")?,
-        prev_hash: row.try_get("e_prev_hash")?,
-        hash: row.try_get("e_hash")?,
-    }))
+type EventTuple = (i64, i64, i64, String, String, String, String, Option<i64>, Option<String>, String, String, String);
+
+fn events_from_json(json: &str, dossier_id: i64) -> Result<Vec<crate::EventRow>, StoreError> {
+    let tuples: Vec<EventTuple> = serde_json::from_str(json).map_err(|_| corrupt(dossier_id, "events"))?;
+    let mut events: Vec<crate::EventRow> = tuples
+        .into_iter()
+        .map(|(id, seq, at, actor, action, from_state, to_state, step, note, data, prev_hash, hash)| crate::EventRow {
+            id,
+            dossier_id,
+            seq,
+            at,
+            actor,
+            action,
+            from_state,
+            to_state,
+            step,
+            note,
+            data,
+            prev_hash,
+            hash,
+        })
+        .collect();
+    events.sort_by_key(|e| e.seq);
+    Ok(events)
 }
 
 impl Store {
-    /// A dossier (by code or reference) with its events in order, in one round trip: the
-    /// detail view is the most frequent read, by citizens and staff alike.
+    /// A dossier (by code or reference) with its events in order, in one round trip and
+    /// one row: the detail view is the most frequent read, by citizens and staff alike.
     pub async fn dossier_with_events(&self, public_id: &str) -> Result<Option<(DossierRow, Vec<crate::EventRow>)>, StoreError> {
-        use sqlx::FromRow;
+        use sqlx::{FromRow, Row};
         for column in ["code", "reference"] {
-            let rows = sqlx::query(&format!(
-                "SELECT d.*, {EVENT_JOIN_COLUMNS} FROM dossiers d LEFT JOIN dossier_events e ON e.dossier_id = d.id \
-                 WHERE d.{column} = $1 ORDER BY e.seq"
-            ))
-            .bind(public_id)
-            .fetch_all(&self.read)
-            .await?;
-            let Some(first) = rows.first() else { continue };
-            let dossier = DossierRow::from_row(first)?;
-            let mut events = Vec::with_capacity(rows.len());
-            for r in &rows {
-                if let Some(e) = event_from_joined(r, dossier.id)? {
-                    events.push(e);
-                }
-            }
+            let row = sqlx::query(&format!("SELECT d.*, {} FROM dossiers d WHERE d.{column} = $1", events_json_column(self.backend)))
+                .bind(public_id)
+                .fetch_optional(&self.read)
+                .await?;
+            let Some(row) = row else { continue };
+            let dossier = DossierRow::from_row(&row)?;
+            let json: String = row.try_get("events_json")?;
+            let events = events_from_json(&json, dossier.id)?;
             return Ok(Some((dossier, events)));
         }
         Ok(None)
