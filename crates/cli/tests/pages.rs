@@ -77,6 +77,8 @@ async fn staff_sign_in_sets_a_session_cookie_and_shows_their_list(app: &TestApp)
     let detail = get_page(app, &format!("/can-bo/ho-so/{code}"), Some(&cookie)).await;
     assert_eq!(detail.status, 200);
     assert!(detail.text.contains("Tiếp nhận hồ sơ"), "{}", detail.text);
+    assert!(detail.text.contains(&format!("/can-bo/ho-so/{code}/mau/01")), "the receipt slip is offered");
+    assert!(!detail.text.contains(&format!("/can-bo/ho-so/{code}/mau/03")), "no refusal form for a dossier not refused");
 
     // Another commune's officer does not see it; an API token is not a web session.
     let other = session_cookie(&sign_in(app, "motcua.camlam", DEMO_PASSWORD).await);

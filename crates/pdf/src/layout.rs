@@ -71,6 +71,11 @@ impl Sheet {
         Ok(Sheet { regular: Face::load(REGULAR)?, bold: Face::load(BOLD)?, pages: vec![Vec::new()], y: MARGIN_TOP, title: title.into() })
     }
 
+    #[cfg(test)]
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
     pub fn left(&self) -> f32 {
         MARGIN_X
     }
@@ -177,6 +182,48 @@ impl Sheet {
 
     pub fn gap(&mut self, h: f32) {
         self.y += h;
+    }
+
+    /// A table: column titles in bold, cells wrapped within their columns, a line under the
+    /// titles and under each row; rows never split across pages, titles repeat on new ones.
+    pub fn table(&mut self, headers: &[String], widths: &[f32], rows: &[Vec<String>], size: f32) {
+        let (l, r) = (self.left(), self.right());
+        let total: f32 = widths.iter().sum::<f32>().max(1.0);
+        let mut edges = vec![l];
+        for w in widths {
+            let last = *edges.last().unwrap_or(&l);
+            edges.push(last + (r - l) * w / total);
+        }
+        let pad = 3.0;
+        let leading = size * 1.35;
+        let row_height = |sheet: &Sheet, cells: &[String], bold: bool| {
+            cells.iter().enumerate().map(|(i, c)| sheet.wrap(c, size, bold, edges[i + 1] - edges[i] - 2.0 * pad).len()).max().unwrap_or(1) as f32 * leading + 4.0
+        };
+        let draw = |sheet: &mut Sheet, cells: &[String], bold: bool| {
+            let top = sheet.y;
+            let mut bottom = top;
+            for (i, c) in cells.iter().enumerate().take(edges.len() - 1) {
+                sheet.y = top + 2.0;
+                sheet.text_in(c, size, bold, Align::Left, edges[i] + pad, edges[i + 1] - pad);
+                bottom = bottom.max(sheet.y);
+            }
+            sheet.y = bottom + 2.0;
+            sheet.rule(l, r);
+        };
+        let header_h = row_height(self, headers, true);
+        self.ensure(header_h + leading);
+        self.rule(l, r);
+        draw(self, headers, true);
+        for row in rows {
+            let h = row_height(self, row, false);
+            let pages = self.pages.len();
+            self.ensure(h);
+            if self.pages.len() != pages {
+                self.rule(l, r);
+                draw(self, headers, true);
+            }
+            draw(self, row, false);
+        }
     }
 
     /// A horizontal line under the previous text (e.g. below the national motto).

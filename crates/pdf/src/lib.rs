@@ -5,9 +5,11 @@
 //! Each document is a plain struct of already-formatted Vietnamese strings; this crate lays
 //! it out and knows nothing of the database or the web.
 
+mod form;
 mod layout;
 mod receipt;
 
+pub use form::{official_form, Block, OfficialForm};
 pub use receipt::{submission_receipt, SubmissionReceipt};
 
 /// A document that could not be produced.

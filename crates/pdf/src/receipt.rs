@@ -24,25 +24,10 @@ pub struct SubmissionReceipt {
     pub lookup_url: String,
 }
 
-const MOTTO: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
-const MOTTO_2: &str = "Độc lập - Tự do - Hạnh phúc";
-
 pub fn submission_receipt(r: &SubmissionReceipt) -> Result<Vec<u8>, PdfError> {
     let mut s = Sheet::new(&format!("Biên nhận nộp hồ sơ trực tuyến {}", r.public_id))?;
     let (l, rt) = (s.left(), s.right());
-    let split = l + 190.0;
-    // Header: the agency on the left, the national motto on the right, as on every
-    // administrative document (Nghị định 30/2020/NĐ-CP).
-    let top = s.y;
-    s.text_in(&r.agency_name.to_uppercase(), 10.0, true, Align::Center, l, split);
-    let left_bottom = s.y;
-    s.y = top;
-    s.text_in(MOTTO, 10.5, true, Align::Center, split, rt);
-    s.text_in(MOTTO_2, 11.0, true, Align::Center, split, rt);
-    let w = s.width(MOTTO_2, 11.0, true);
-    let mid = (split + rt) / 2.0;
-    s.rule(mid - w / 2.0, mid + w / 2.0);
-    s.y = s.y.max(left_bottom);
+    crate::form::header(&mut s, None, &r.agency_name, "", "");
     s.gap(18.0);
     s.text("BIÊN NHẬN NỘP HỒ SƠ TRỰC TUYẾN", 14.0, true, Align::Center);
     s.text(&format!("Mã hồ sơ: {}", r.public_id), 12.0, true, Align::Center);

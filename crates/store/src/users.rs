@@ -142,6 +142,23 @@ impl Store {
         Ok(Some(SessionUser { user_id, username, full_name, grants: self.user_grants(user_id).await?, expires_at: from_ms(expires) }))
     }
 
+    /// Full names of staff by id (for printed forms and timelines).
+    pub async fn user_names(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let mut q = crate::sql::SqlBuilder::new("SELECT id, full_name FROM users WHERE id IN (");
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.bind(*id);
+        }
+        q.push(")");
+        let rows: Vec<(i64, String)> = sqlx::query_as_with(&q.sql, q.args).fetch_all(&self.read).await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// A user's grants, each extended to every agency below the granted one.
     pub async fn user_grants(&self, user_id: i64) -> Result<Vec<Grant>, StoreError> {
         let rows: Vec<(String, i64)> = sqlx::query_as(

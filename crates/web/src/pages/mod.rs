@@ -19,6 +19,7 @@ mod account;
 mod catalogue;
 pub(crate) mod errors;
 mod feedback;
+mod forms;
 mod rating;
 mod statistics;
 mod submit;
@@ -39,6 +40,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/dang-xuat", axum::routing::post(logout))
         .route("/can-bo", get(staff_list))
         .route("/can-bo/ho-so/{code}", get(staff_dossier))
+        .route("/can-bo/ho-so/{code}/mau/{form}", get(forms::form_pdf))
         .route("/tra-cuu", get(lookup_form).post(lookup))
         .route("/tra-cuu/rut-ho-so", axum::routing::post(withdraw))
         .route("/thong-ke", get(statistics::statistics))
@@ -286,15 +288,42 @@ struct EventLine {
 #[template(path = "dossier.html")]
 struct DossierPage {
     d: Summary,
+    /// Official forms this dossier has (number, name), printable as PDF.
+    forms: Vec<(&'static str, &'static str)>,
     explanation: Vec<String>,
     steps: Vec<StepLine>,
     timeline: Vec<EventLine>,
 }
 
+/// The official forms a dossier's history gives rise to.
+fn available_forms(v: &DossierView) -> Vec<(&'static str, &'static str)> {
+    let happened = |action: &str| v.timeline.as_ref().is_some_and(|t| t.iter().any(|e| e.action == action));
+    let mut forms = Vec::new();
+    if v.summary.received_at.is_some() {
+        forms.push(("01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"));
+    }
+    for (action, n, name) in [
+        ("request_supplement", "02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+        ("reject", "03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+        ("extend", "04", "Văn bản xin lỗi và hẹn lại ngày trả kết quả"),
+        ("stop", "05", "Thông báo dừng giải quyết hồ sơ"),
+    ] {
+        if happened(action) {
+            forms.push((n, name));
+        }
+    }
+    if v.summary.received_at.is_some() {
+        forms.push(("06", "Phiếu kiểm soát quá trình giải quyết hồ sơ"));
+    }
+    forms
+}
+
 fn dossier_page(v: DossierView) -> DossierPage {
+    let forms = available_forms(&v);
     let s = &v.summary;
     let line = line(s);
     DossierPage {
+        forms,
         explanation: v.due_explanation.clone().unwrap_or_default(),
         steps: v
             .steps

@@ -1,0 +1,138 @@
+//! The official forms of a dossier as PDF (Mẫu 01–06 of Circular 03/2025/TT-VPCP), read
+//! back with poppler's `pdftotext`: the required fields are there, with their diacritics.
+
+#[macro_use]
+mod common;
+
+use common::*;
+use serde_json::json;
+
+/// The text of a PDF, by poppler's `pdftotext` (CI installs poppler-utils).
+fn pdf_text(bytes: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (Debian package poppler-utils) is needed to check PDF text");
+    child.stdin.take().expect("stdin").write_all(bytes).expect("writing the PDF");
+    let out = child.wait_with_output().expect("pdftotext output");
+    assert!(out.status.success(), "pdftotext failed");
+    // Table cells wrap across lines: compare on single spaces.
+    String::from_utf8(out.stdout).expect("UTF-8 text").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+async fn staff_cookie(app: &TestApp, username: &str) -> String {
+    let r = app.send(app.client.post(app.url("/dang-nhap")).form(&[("username", username), ("password", motcua::demo::DEMO_PASSWORD)])).await;
+    r.header("set-cookie").expect("a session cookie").split(';').next().unwrap().to_string()
+}
+
+async fn form(app: &TestApp, cookie: &str, code: &str, n: &str) -> (u16, String) {
+    let r = app.client.get(app.url(&format!("/can-bo/ho-so/{code}/mau/{n}"))).header("Cookie", cookie).send().await.unwrap();
+    let status = r.status().as_u16();
+    let pdf = r.headers().get("content-type").is_some_and(|c| c == "application/pdf");
+    let bytes = r.bytes().await.unwrap();
+    if status == 200 {
+        assert!(pdf && bytes.starts_with(b"%PDF-"), "form {n} is a PDF");
+        (status, pdf_text(&bytes))
+    } else {
+        (status, String::from_utf8_lossy(&bytes).to_string())
+    }
+}
+
+fn assert_has(text: &str, form: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(text.contains(e), "Mẫu {form} lacks {e:?}:\n{text}");
+    }
+}
+
+const MOTTO: [&str; 2] = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"];
+
+async fn official_forms_print_what_the_circular_requires(app: &TestApp) {
+    let code = code_of(&create_at_counter(app, BIRTH).await);
+    let reception = app.token("motcua.nhatrang").await;
+    let specialist = app.token("chuyenvien.nhatrang").await;
+    let staff = staff_cookie(app, "motcua.nhatrang").await;
+
+    // Mẫu 01 at reception: agency, code, applicant and contacts, procedure, papers, time,
+    // appointment, where to collect, book number, officer, and the motto.
+    let (status, t) = form(app, &staff, &code, "01").await;
+    assert_eq!(status, 200, "{t}");
+    assert_has(&t, "01", &MOTTO);
+    assert_has(&t, "01", &[
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "ỦY BAN NHÂN DÂN PHƯỜNG NHA TRANG",
+        &code,
+        APPLICANT_NAME,
+        APPLICANT_PHONE,
+        "hanh.nguyen@example.vn",
+        "12 Trần Phú, phường Nha Trang, Khánh Hòa",
+        "Đăng ký khai sinh",
+        "Tờ khai đăng ký khai sinh",
+        // Labels and values are separate columns of text.
+        "Thời gian nhận hồ sơ:",
+        "09 giờ 00 phút, ngày 23/11/2026",
+        "Thời gian trả kết quả:",
+        "17 giờ 00 phút, ngày 23/11/2026",
+        "Vào Sổ theo dõi hồ sơ, số:",
+        "Số: 0001/TNHS",
+        "Nhận kết quả tại:",
+        "Bộ phận Một cửa, Ủy ban nhân dân phường Nha Trang",
+        "Nguyễn Thị Lan",
+        "Khánh Hòa, ngày 23 tháng 11 năm 2026",
+        "/tra-cuu?ma=",
+    ]);
+    // Forms of events that did not happen are refused, and nobody outside sees any.
+    assert_eq!(form(app, &staff, &code, "03").await.0, 409);
+    assert_eq!(form(app, &staff, &code, "09").await.0, 404);
+    let outsider = staff_cookie(app, "motcua.camlam").await;
+    assert_eq!(form(app, &outsider, &code, "01").await.0, 404);
+    let anonymous = app.client.get(app.url(&format!("/can-bo/ho-so/{code}/mau/01"))).send().await.unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+
+    // Mẫu 02: what is missing and why, legal ground, officer.
+    app.act(&code, "transfer", &reception, json!({})).await.expect(200);
+    app.act(&code, "request-supplement", &specialist, supplement_items()).await.expect(200);
+    let (status, t) = form(app, &staff, &code, "02").await;
+    assert_eq!(status, 200);
+    assert_has(&t, "02", &MOTTO);
+    assert_has(&t, "02", &["PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", &code, APPLICANT_NAME, "Căn cứ pháp lý", "Trần Văn Minh"]);
+    let items = supplement_items();
+    for item in items["items"].as_array().unwrap() {
+        assert_has(&t, "02", &[item["document"].as_str().unwrap(), item["reason"].as_str().unwrap()]);
+    }
+
+    // Mẫu 04: the apology with the original and the new date.
+    app.post_as_applicant(&format!("/api/v1/dossiers/{code}/supply"), APPLICANT_PHONE, &json!({})).await.expect(200);
+    app.act(&code, "extend", &specialist, json!({ "new_due": "2026-11-27T17:00:00+07:00", "reason": "Cần xác minh thông tin với nơi sinh" })).await.expect(200);
+    let (status, t) = form(app, &staff, &code, "04").await;
+    assert_eq!(status, 200);
+    assert_has(&t, "04", &["VĂN BẢN XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "xin gửi lời xin lỗi", "Cần xác minh thông tin với nơi sinh", "17 giờ 00 phút, ngày 27/11/2026", &code]);
+
+    // Mẫu 06: every handover with its time, who did it and how each step went.
+    forward_to_last_step(app, &code).await;
+    let (status, t) = form(app, &staff, &code, "06").await;
+    assert_eq!(status, 200);
+    assert_has(&t, "06", &["PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Tiếp nhận", "Yêu cầu bổ sung", "Nguyễn Thị Lan", "Trần Văn Minh", "Đúng hạn"]);
+
+    // Mẫu 03 for a refused dossier, Mẫu 05 for a stopped one.
+    let refused = code_of(&create_at_counter(app, BIRTH).await);
+    app.act(&refused, "transfer", &reception, json!({})).await.expect(200);
+    let leader = app.token("lanhdao.nhatrang").await;
+    forward_to_last_step(app, &refused).await;
+    app.act(&refused, "reject", &leader, json!({ "reason": "Người đi đăng ký không có quyền", "legal_ground": "Luật Hộ tịch 2014, Điều 15" })).await.expect(200);
+    let (status, t) = form(app, &staff, &refused, "03").await;
+    assert_eq!(status, 200);
+    assert_has(&t, "03", &["PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "Người đi đăng ký không có quyền", "Luật Hộ tịch 2014, Điều 15", "Phạm Quốc Huy"]);
+
+    let stopped = code_of(&create_at_counter(app, BIRTH).await);
+    app.act(&stopped, "transfer", &reception, json!({})).await.expect(200);
+    app.act(&stopped, "stop", &leader, json!({ "reason": "Người nộp có văn bản đề nghị dừng giải quyết" })).await.expect(200);
+    let (status, t) = form(app, &staff, &stopped, "05").await;
+    assert_eq!(status, 200);
+    assert_has(&t, "05", &["THÔNG BÁO VỀ VIỆC DỪNG GIẢI QUYẾT HỒ SƠ", "Người nộp có văn bản đề nghị dừng giải quyết", &stopped]);
+}
+
+on_both_backends!(official_forms_print_what_the_circular_requires =>
+    official_forms_print_what_the_circular_requires_sqlite, official_forms_print_what_the_circular_requires_postgres);

@@ -1,0 +1,155 @@
+//! Official documents (the forms of Circular 03/2025/TT-VPCP and the like): the agency and
+//! the national motto at the top (Nghị định 30/2020/NĐ-CP), the form's number, place and
+//! date, a title, then labelled fields, paragraphs and tables, the signer, and a QR code.
+//! What each form says is decided by the caller; this lays it out.
+
+use crate::layout::{Align, Sheet};
+use crate::PdfError;
+
+const MOTTO: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
+const MOTTO_2: &str = "Độc lập - Tự do - Hạnh phúc";
+
+/// One piece of a form's body, top to bottom.
+#[derive(Debug, Clone)]
+pub enum Block {
+    Heading(String),
+    Paragraph(String),
+    /// A label in bold and its value.
+    Field(String, String),
+    /// Column titles, relative column widths, and rows of cells.
+    Table { headers: Vec<String>, widths: Vec<f32>, rows: Vec<Vec<String>> },
+}
+
+/// A complete official document.
+#[derive(Debug, Clone)]
+pub struct OfficialForm {
+    /// "Mẫu 01", printed small at the top right.
+    pub form_code: String,
+    /// The body above the issuing agency, if any (e.g. the province's people's committee).
+    pub parent_agency: Option<String>,
+    pub agency: String,
+    /// "Số: …" under the agency; empty for none.
+    pub number: String,
+    /// "Khánh Hòa, ngày 23 tháng 11 năm 2026".
+    pub place_date: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub blocks: Vec<Block>,
+    /// Who signs: role above, name below the room for the signature.
+    pub signers: Vec<(String, String)>,
+    /// Address encoded in a QR code at the end, with its caption.
+    pub qr: Option<(String, String)>,
+}
+
+/// The header every administrative document starts with: agency on the left, national
+/// motto on the right, then the number and the place and date.
+pub(crate) fn header(s: &mut Sheet, parent: Option<&str>, agency: &str, number: &str, place_date: &str) {
+    let (l, r) = (s.left(), s.right());
+    let split = l + 200.0;
+    let top = s.y;
+    if let Some(p) = parent {
+        s.text_in(&p.to_uppercase(), 10.0, false, Align::Center, l, split);
+    }
+    s.text_in(&agency.to_uppercase(), 10.0, true, Align::Center, l, split);
+    let w = s.width(&agency.to_uppercase(), 10.0, true).min(split - l) * 0.4;
+    let mid = (l + split) / 2.0;
+    s.rule(mid - w / 2.0, mid + w / 2.0);
+    if !number.is_empty() {
+        s.gap(2.0);
+        s.text_in(&format!("Số: {number}"), 10.5, false, Align::Center, l, split);
+    }
+    let left_bottom = s.y;
+    s.y = top;
+    s.text_in(MOTTO, 10.5, true, Align::Center, split, r);
+    s.text_in(MOTTO_2, 11.0, true, Align::Center, split, r);
+    let w = s.width(MOTTO_2, 11.0, true);
+    let mid = (split + r) / 2.0;
+    s.rule(mid - w / 2.0, mid + w / 2.0);
+    if !place_date.is_empty() {
+        s.gap(4.0);
+        s.text_in(place_date, 10.5, false, Align::Center, split, r);
+    }
+    s.y = s.y.max(left_bottom);
+}
+
+pub fn official_form(f: &OfficialForm) -> Result<Vec<u8>, PdfError> {
+    layout(f)?.finish()
+}
+
+fn layout(f: &OfficialForm) -> Result<Sheet, PdfError> {
+    let mut s = Sheet::new(&f.title)?;
+    let (l, r) = (s.left(), s.right());
+    s.text_in(&f.form_code, 9.0, false, Align::Left, r - 60.0, r);
+    header(&mut s, f.parent_agency.as_deref(), &f.agency, &f.number, &f.place_date);
+    s.gap(16.0);
+    s.text(&f.title.to_uppercase(), 13.5, true, Align::Center);
+    if let Some(sub) = &f.subtitle {
+        s.text(sub, 11.0, false, Align::Center);
+    }
+    s.gap(10.0);
+    let size = 11.0;
+    for b in &f.blocks {
+        match b {
+            Block::Heading(t) => {
+                s.gap(4.0);
+                s.text(t, size, true, Align::Left);
+            }
+            Block::Paragraph(t) => s.text(t, size, false, Align::Left),
+            Block::Field(label, value) => s.field(label, value, size),
+            Block::Table { headers, widths, rows } => s.table(headers, widths, rows, 9.5),
+        }
+    }
+    if !f.signers.is_empty() {
+        s.gap(14.0);
+        s.ensure(90.0);
+        let col = (r - l) / f.signers.len() as f32;
+        let top = s.y;
+        let mut bottom = top;
+        for (i, (role, name)) in f.signers.iter().enumerate() {
+            s.y = top;
+            let (x0, x1) = (l + col * i as f32, l + col * (i + 1) as f32);
+            s.text_in(&role.to_uppercase(), 10.5, true, Align::Center, x0, x1);
+            s.text_in("(Ký, ghi rõ họ tên)", 9.5, false, Align::Center, x0, x1);
+            s.gap(42.0);
+            s.text_in(name, 11.0, true, Align::Center, x0, x1);
+            bottom = bottom.max(s.y);
+        }
+        s.y = bottom;
+    }
+    if let Some((url, caption)) = &f.qr {
+        s.gap(10.0);
+        let side = 80.0;
+        s.ensure(side + 6.0);
+        let top = s.y;
+        s.qr(url, l, top, side)?;
+        s.text_in(caption, 9.5, false, Align::Left, l + side + 12.0, r);
+        s.text_in(url, 9.5, true, Align::Left, l + side + 12.0, r);
+        s.y = s.y.max(top + side);
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_table_flows_onto_more_pages() {
+        let rows: Vec<Vec<String>> = (0..120).map(|i| vec![format!("{i}"), format!("Chuyển từ bước {i} sang bước {} của quy trình giải quyết", i + 1), "Đúng hạn".into()]).collect();
+        let f = OfficialForm {
+            form_code: "Mẫu 06".into(),
+            parent_agency: Some("UBND tỉnh Khánh Hòa".into()),
+            agency: "UBND phường Nha Trang".into(),
+            number: String::new(),
+            place_date: "Khánh Hòa, ngày 23 tháng 11 năm 2026".into(),
+            title: "Phiếu kiểm soát quá trình giải quyết hồ sơ".into(),
+            subtitle: None,
+            blocks: vec![Block::Table { headers: vec!["STT".into(), "Nội dung".into(), "Kết quả".into()], widths: vec![1.0, 6.0, 2.0], rows }],
+            signers: vec![("Người lập".into(), "Nguyễn Thị Lan".into())],
+            qr: None,
+        };
+        let pages = layout(&f).unwrap().page_count();
+        assert!(pages >= 3, "120 rows take several pages, found {pages}");
+        assert!(official_form(&f).unwrap().starts_with(b"%PDF-"));
+    }
+}
