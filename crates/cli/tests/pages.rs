@@ -334,3 +334,56 @@ async fn applicants_supply_missing_papers_online_and_the_clock_resumes(app: &Tes
 
 on_both_backends!(applicants_supply_missing_papers_online_and_the_clock_resumes =>
     applicants_supply_missing_papers_online_and_the_clock_resumes_sqlite, applicants_supply_missing_papers_online_and_the_clock_resumes_postgres);
+
+async fn staff_answer_feedback_about_their_agencies_and_choose_to_publish(app: &TestApp) {
+    let code = code_of(&create_at_counter(app, BIRTH).await);
+    let send = |dossier: String| async move {
+        let form = [
+            ("topic", "officer".to_string()),
+            ("dossier", dossier),
+            ("subject", "Cán bộ yêu cầu thêm giấy tờ không có trong danh mục".to_string()),
+            ("content", "Tôi bị yêu cầu nộp thêm bản sao sổ hộ khẩu dù thủ tục không cần.".to_string()),
+            ("name", "Lê Văn Tâm".to_string()),
+            ("phone", "0905123456".to_string()),
+        ];
+        app.send(app.client.post(app.url("/phan-anh")).form(&form)).await
+    };
+    let unknown = send("H56.22366-261123-9999".into()).await;
+    assert_eq!(unknown.status, 422);
+    assert!(unknown.text.contains("Không có hồ sơ với mã này"));
+    let created = send(code.clone()).await;
+    assert_eq!(created.status, 201);
+    let start = created.text.find("PA-").expect("a tracking code");
+    let tracking = created.text[start..start + 15].to_string();
+
+    // The agency of the dossier sees it; another commune does not and cannot answer it.
+    let nha_trang = session_cookie(&sign_in(app, "motcua.nhatrang", DEMO_PASSWORD).await);
+    let cam_lam = session_cookie(&sign_in(app, "motcua.camlam", DEMO_PASSWORD).await);
+    assert!(get_page(app, "/can-bo/phan-anh", Some(&nha_trang)).await.text.contains(&tracking));
+    assert!(!get_page(app, "/can-bo/phan-anh", Some(&cam_lam)).await.text.contains(&tracking));
+    let answer = |cookie: String, text: &'static str, publish: bool| {
+        let tracking = tracking.clone();
+        async move {
+            let mut form = vec![("answer", text)];
+            if publish {
+                form.push(("publish", "1"));
+            }
+            app.send(app.client.post(app.url(&format!("/can-bo/phan-anh/{tracking}"))).header("Cookie", cookie).form(&form)).await
+        }
+    };
+    assert_eq!(answer(cam_lam.clone(), "Không phải việc của tôi", true).await.status, 404);
+    let empty = answer(nha_trang.clone(), " ", true).await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.text.contains("Nhập câu trả lời"));
+    let reply = "Trung tâm xin lỗi ông; cán bộ đã được nhắc nhở, hồ sơ chỉ cần các giấy tờ trong danh mục.";
+    assert_eq!(answer(nha_trang.clone(), reply, false).await.status, 303);
+    // Answered but not published: the citizen reads it with the code; the public list does not show it.
+    let lookup = app.send(app.client.post(app.url("/phan-anh/tra-cuu")).form(&[("code", tracking.as_str()), ("phone", "0905123456")])).await;
+    assert!(lookup.text.contains(reply));
+    assert!(!get_page(app, "/phan-anh", None).await.text.contains(reply));
+    assert_eq!(answer(nha_trang, reply, true).await.status, 303);
+    assert!(get_page(app, "/phan-anh", None).await.text.contains(reply), "published answers are public");
+}
+
+on_both_backends!(staff_answer_feedback_about_their_agencies_and_choose_to_publish =>
+    staff_answer_feedback_about_their_agencies_and_choose_to_publish_sqlite, staff_answer_feedback_about_their_agencies_and_choose_to_publish_postgres);

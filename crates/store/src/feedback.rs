@@ -71,6 +71,27 @@ impl Store {
         Ok(())
     }
 
+    /// Feedback for staff: about the given agencies, plus (when `unassigned`) feedback not
+    /// about any agency; unanswered first, then newest; one page (keyset on creation).
+    pub async fn feedback_for_staff(&self, agencies: &[i64], unassigned: bool, before: Option<i64>, limit: i64) -> Result<Vec<FeedbackRow>, StoreError> {
+        let mut q = crate::sql::SqlBuilder::new(&format!("SELECT {COLUMNS} FROM feedback WHERE created_at < "));
+        q.bind(before.unwrap_or(i64::MAX)).push(" AND (");
+        if unassigned {
+            q.push("agency_id IS NULL OR ");
+        }
+        q.push("agency_id IN (");
+        // An empty IN list is invalid SQL: no agency matches -1.
+        let ids: Vec<i64> = if agencies.is_empty() { vec![-1] } else { agencies.to_vec() };
+        for (i, a) in ids.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.bind(*a);
+        }
+        q.push(")) ORDER BY created_at DESC LIMIT ").bind(limit);
+        Ok(sqlx::query_as_with(&q.sql, q.args).fetch_all(&self.read).await?)
+    }
+
     /// Published answers, newest first, one page (keyset on the answer instant).
     pub async fn published_feedback(&self, before: Option<i64>, limit: i64) -> Result<Vec<FeedbackRow>, StoreError> {
         Ok(sqlx::query_as(&format!(

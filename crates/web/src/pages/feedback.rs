@@ -20,6 +20,9 @@ pub struct FeedbackForm {
     topic: String,
     #[serde(default)]
     procedure: String,
+    /// A dossier the complaint is about: it routes the complaint to that dossier's agency.
+    #[serde(default)]
+    dossier: String,
     #[serde(default)]
     subject: String,
     #[serde(default)]
@@ -115,10 +118,19 @@ pub async fn submit(State(state): State<AppState>, Form(f): Form<FeedbackForm>) 
         },
         None => true,
     };
+    let dossier_code = f.dossier.trim();
+    let agency_id = match dossier_code {
+        "" => Some(None),
+        c if c.len() > 80 => None,
+        c => match state.store.dossier_by_public_id(c).await {
+            Ok(d) => d.map(|d| Some(d.receiving_agency_id)),
+            Err(e) => return ApiError::from(e).into_response(),
+        },
+    };
     match parsed {
-        Ok(fb) if known_procedure => {
+        Ok(fb) if known_procedure && agency_id.is_some() => {
             let code = crate::codes::random_code("PA-");
-            if let Err(e) = state.store.create_feedback(&code, &fb, procedure, None, state.now()).await {
+            if let Err(e) = state.store.create_feedback(&code, &fb, procedure, agency_id.flatten(), state.now()).await {
                 return ApiError::from(e).into_response();
             }
             p.created = Some(code.clone());
@@ -129,6 +141,9 @@ pub async fn submit(State(state): State<AppState>, Form(f): Form<FeedbackForm>) 
             let mut errors: Vec<(String, String)> = other.err().map(|e| e.0.into_iter().map(|x| (x.path, x.message)).collect()).unwrap_or_default();
             if !known_procedure {
                 errors.push(("procedure".into(), "Không có thủ tục với mã này".into()));
+            }
+            if agency_id.is_none() {
+                errors.push(("dossier".into(), "Không có hồ sơ với mã này".into()));
             }
             p.errors = errors;
             p.form = f;

@@ -20,6 +20,7 @@ mod catalogue;
 pub(crate) mod errors;
 mod feedback;
 mod forms;
+mod staff_feedback;
 mod rating;
 mod statistics;
 mod submit;
@@ -41,6 +42,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/can-bo", get(staff_list))
         .route("/can-bo/ho-so/{code}", get(staff_dossier))
         .route("/can-bo/ho-so/{code}/mau/{form}", get(forms::form_pdf))
+        .route("/can-bo/phan-anh", get(staff_feedback::list))
+        .route("/can-bo/phan-anh/{code}", axum::routing::post(staff_feedback::answer))
         .route("/tra-cuu", get(lookup_form).post(lookup))
         .route("/tra-cuu/rut-ho-so", axum::routing::post(withdraw))
         .route("/thong-ke", get(statistics::statistics))
