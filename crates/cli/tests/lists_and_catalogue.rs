@@ -197,3 +197,60 @@ async fn health_and_openapi_are_served(app: &TestApp) {
 }
 
 on_both_backends!(health_and_openapi_are_served => health_and_openapi_are_served_sqlite, health_and_openapi_are_served_postgres);
+
+async fn the_queue_puts_the_most_urgent_first_and_finds_by_code_id_or_name(app: &TestApp) {
+    let reception = app.token("motcua.nhatrang").await;
+    let long = code_of(&create_at_counter(app, "1.001612").await);
+    let birth = code_of(&create_at_counter(app, BIRTH).await);
+    let mut other = submission(BIRTH, NHA_TRANG, "counter");
+    other["applicant"]["name"] = json!("Trần Văn Bảo");
+    other["applicant"]["id_number"] = json!("056090004321");
+    let other = code_of(&app.post_json("/api/v1/dossiers", Some(&reception), &other, None).await.expect(201));
+    let done = code_of(&create_at_counter(app, BIRTH).await);
+    app.act(&done, "transfer", &reception, json!({})).await.expect(200);
+    forward_to_last_step(app, &done).await;
+    app.act(&done, "approve", &app.token("lanhdao.nhatrang").await, json!({})).await.expect(200);
+
+    // Open dossiers only, earliest due first (ties in order of arrival).
+    let urgent = app.get("/api/v1/dossiers?order=urgent", Some(&reception)).await.expect(200);
+    assert_eq!(ids_in_page(&urgent), vec![birth.clone(), other.clone(), long.clone()]);
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = app.get(&format!("/api/v1/dossiers?order=urgent&limit=1&cursor={cursor}"), Some(&reception)).await.expect(200);
+        seen.extend(ids_in_page(&page));
+        match page["next"].as_str() {
+            Some(n) => cursor = n.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ids_in_page(&urgent), "keyset pages of the urgent order lose and repeat nothing");
+    app.get("/api/v1/dossiers?order=urgent&cursor=12", Some(&reception)).await.expect_invalid("cursor");
+    app.get("/api/v1/dossiers?order=oldest", Some(&reception)).await.expect_invalid("order");
+
+    // Search by ID number, part of a name, code; LIKE wildcards are literal.
+    let by = |q: &str| {
+        let path = format!("/api/v1/dossiers?q={q}");
+        let token = reception.clone();
+        async move { app.get(&path, Some(&token)).await }
+    };
+    assert_eq!(ids_in_page(&by("056090004321").await.expect(200)), vec![other.clone()]);
+    assert_eq!(ids_in_page(&by("V%C4%83n%20B%E1%BA%A3o").await.expect(200)), vec![other.clone()]);
+    assert_eq!(ids_in_page(&by(&done).await.expect(200)), vec![done.clone()]);
+    assert!(ids_in_page(&by("%25").await.expect(200)).is_empty());
+
+    // The page: counts per state and the urgent order by default.
+    let cookie = {
+        let r = app.send(app.client.post(app.url("/dang-nhap")).form(&[("username", "motcua.nhatrang"), ("password", motcua::demo::DEMO_PASSWORD)])).await;
+        r.header("set-cookie").unwrap().split(';').next().unwrap().to_string()
+    };
+    let page = app.send(app.client.get(app.url("/can-bo")).header("Cookie", cookie)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("Có kết quả, chờ trả (1)"), "{}", page.text);
+    let pos = |c: &str| page.text.find(&format!(">{c}<")).unwrap_or_else(|| panic!("{c} listed"));
+    assert!(pos(&birth) < pos(&other) && pos(&other) < pos(&long));
+    assert!(!page.text.contains(&format!(">{done}<")), "finished dossiers leave the queue");
+}
+
+on_both_backends!(the_queue_puts_the_most_urgent_first_and_finds_by_code_id_or_name =>
+    the_queue_puts_the_most_urgent_first_and_finds_by_code_id_or_name_sqlite, the_queue_puts_the_most_urgent_first_and_finds_by_code_id_or_name_postgres);

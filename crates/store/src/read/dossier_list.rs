@@ -1,5 +1,6 @@
-//! The staff dossier list: dossiers in the caller's scope, newest first, filtered, with
-//! keyset pagination on id (stable under inserts, no OFFSET scans).
+//! The staff dossier list: dossiers in the caller's scope, newest first or most urgent
+//! first, filtered and searched, with keyset pagination (stable under inserts, no OFFSET
+//! scans); and the number of dossiers in each state of a scope.
 
 use crate::dossiers::{DossierRow, DOSSIER_COLUMNS};
 use crate::sql::SqlBuilder;
@@ -12,6 +13,20 @@ pub struct DueWindow {
     pub before: Option<i64>,
 }
 
+/// How a list is ordered, with the keyset cursor of each order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListOrder {
+    /// Newest first; the cursor is the last id shown.
+    #[default]
+    Newest,
+    /// Earliest due first (dossiers without a due date last); the cursor is the last
+    /// (due key, id) shown.
+    Urgent(Option<(i64, i64)>),
+}
+
+/// The due key of the urgent order: dossiers not yet received (no due date) go last.
+pub const NO_DUE: i64 = 9_000_000_000_000_000;
+
 /// Filters of the staff list. `agencies` is the caller's scope and must not be empty.
 #[derive(Debug, Clone, Default)]
 pub struct DossierFilter {
@@ -20,8 +35,14 @@ pub struct DossierFilter {
     pub procedure_id: Option<i64>,
     pub outcome: Option<String>,
     pub due: DueWindow,
-    /// Keyset cursor: only dossiers with a smaller id.
+    /// Only dossiers still being handled (not finished, withdrawn or returned).
+    pub open_only: bool,
+    /// A dossier code or reference, an applicant's ID number or tax code (exact), or part
+    /// of an applicant's name.
+    pub search: Option<String>,
+    /// Keyset cursor of the newest-first order: only dossiers with a smaller id.
     pub before_id: Option<i64>,
+    pub order: ListOrder,
     pub limit: i64,
 }
 
@@ -57,10 +78,50 @@ impl Store {
         if let Some(b) = f.due.before {
             q.push(" AND d.due_at < ").bind(b);
         }
-        if let Some(id) = f.before_id {
-            q.push(" AND d.id < ").bind(id);
+        if f.open_only {
+            q.push(" AND d.state IN ('submitted', 'received', 'processing', 'supplement_requested')");
         }
-        q.push(" ORDER BY d.id DESC LIMIT ").bind(f.limit.clamp(1, 200));
+        if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            q.push(" AND (d.code = ").bind(s.to_string());
+            q.push(" OR d.reference = ").bind(s.to_string());
+            q.push(" OR d.applicant_id_number = ").bind(s.to_string());
+            // Names as typed (with their diacritics); LIKE's wildcards in the text are
+            // taken literally.
+            let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            q.push(" OR d.applicant_name LIKE ").bind(format!("%{escaped}%")).push(" ESCAPE '\\')");
+        }
+        match f.order {
+            ListOrder::Newest => {
+                if let Some(id) = f.before_id {
+                    q.push(" AND d.id < ").bind(id);
+                }
+                q.push(" ORDER BY d.id DESC LIMIT ");
+            }
+            ListOrder::Urgent(after) => {
+                let key = format!("COALESCE(d.due_at, {NO_DUE})");
+                if let Some((k, id)) = after {
+                    q.push(&format!(" AND ({key} > ")).bind(k).push(&format!(" OR ({key} = ")).bind(k).push(" AND d.id > ").bind(id).push("))");
+                }
+                q.push(&format!(" ORDER BY {key}, d.id LIMIT "));
+            }
+        }
+        q.bind(f.limit.clamp(1, 201));
+        Ok(sqlx::query_as_with(&q.sql, q.args).fetch_all(&self.read).await?)
+    }
+
+    /// How many dossiers of a scope are in each state.
+    pub async fn count_by_state(&self, agencies: &[i64]) -> Result<Vec<(String, i64)>, StoreError> {
+        if agencies.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = SqlBuilder::new("SELECT d.state, COUNT(*) FROM dossiers d WHERE EXISTS (SELECT 1 FROM dossier_agencies da WHERE da.dossier_id = d.id AND da.agency_id IN (");
+        for (i, a) in agencies.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.bind(*a);
+        }
+        q.push(")) GROUP BY d.state");
         Ok(sqlx::query_as_with(&q.sql, q.args).fetch_all(&self.read).await?)
     }
 }

@@ -2,4 +2,4 @@
 
 mod dossier_list;
 
-pub use dossier_list::{DossierFilter, DueWindow};
+pub use dossier_list::{DossierFilter, DueWindow, ListOrder, NO_DUE};

@@ -13,7 +13,7 @@ use motcua_core::catalogue::OnlineLevel;
 use motcua_core::dossier::{decide, Action, Actor, Channel, DossierFacts, Role, State as DState};
 use motcua_core::ids::{AgencyCode, Cccd, Phone, TaxCode};
 use motcua_core::validation::FieldErrors;
-use motcua_store::read::{DossierFilter, DueWindow};
+use motcua_store::read::{DossierFilter, DueWindow, ListOrder, NO_DUE};
 use motcua_store::{ActionContext, DossierRow, IdempotencyKey, NewDocument, NewDossier, StoredResponse};
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
@@ -341,6 +341,11 @@ pub struct ListQuery {
     pub due_after: Option<String>,
     /// Only dossiers due before this instant (RFC 3339).
     pub due_before: Option<String>,
+    /// A dossier code or reference, an applicant's ID number or tax code, or part of an
+    /// applicant's name.
+    pub q: Option<String>,
+    /// `newest` (default) or `urgent`: earliest due first, open dossiers only.
+    pub order: Option<String>,
     /// The `next` value of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
@@ -387,15 +392,34 @@ pub async fn list_page(state: &AppState, staff: &Staff, q: &ListQuery) -> Result
     if q.outcome.as_deref().is_some_and(|o| motcua_core::calendar::Outcome::parse(o).is_none()) {
         e.add("outcome", "Kết quả đánh giá phải là early, on_time hoặc late");
     }
-    let before_id = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        Some(c) => match c.parse::<i64>() {
-            Ok(v) => Some(v),
+    let urgent = match q.order.as_deref().unwrap_or("newest") {
+        "newest" | "" => false,
+        "urgent" => true,
+        _ => {
+            e.add("order", "Thứ tự phải là newest hoặc urgent");
+            false
+        }
+    };
+    if q.q.as_deref().is_some_and(|s| s.chars().count() > 100) {
+        e.add("q", "Từ khóa tìm kiếm dài quá 100 ký tự");
+    }
+    let cursor = q.cursor.as_deref().filter(|c| !c.is_empty());
+    let (before_id, after_urgent) = match (cursor, urgent) {
+        (None, _) => (None, None),
+        (Some(c), false) => match c.parse::<i64>() {
+            Ok(v) => (Some(v), None),
             Err(_) => {
                 e.add("cursor", "Con trỏ trang không hợp lệ");
-                None
+                (None, None)
             }
         },
-        None => None,
+        (Some(c), true) => match c.split_once('.').and_then(|(k, id)| Some((k.parse::<i64>().ok()?, id.parse::<i64>().ok()?))) {
+            Some(pair) => (None, Some(pair)),
+            None => {
+                e.add("cursor", "Con trỏ trang không hợp lệ");
+                (None, None)
+            }
+        },
     };
     let due = DueWindow { after: parse_instant(&mut e, "due_after", &q.due_after), before: parse_instant(&mut e, "due_before", &q.due_before) };
     let mut agencies = staff.agencies();
@@ -424,7 +448,10 @@ pub async fn list_page(state: &AppState, staff: &Staff, q: &ListQuery) -> Result
         procedure_id,
         outcome: q.outcome.clone(),
         due,
+        open_only: urgent,
+        search: q.q.clone(),
         before_id,
+        order: if urgent { ListOrder::Urgent(after_urgent) } else { ListOrder::Newest },
         limit: limit + 1,
     };
     let rows = state.store.list_dossiers(&filter).await?;
@@ -432,6 +459,10 @@ pub async fn list_page(state: &AppState, staff: &Staff, q: &ListQuery) -> Result
     let rows = &rows[..rows.len().min(limit as usize)];
     prepare_names(state, &rows.iter().collect::<Vec<_>>()).await?;
     let items = rows.iter().map(|d| dossier_summary(state, d)).collect::<Result<Vec<_>, _>>()?;
-    let next = if more { rows.last().map(|d| d.id.to_string()) } else { None };
+    let next = match (more, rows.last()) {
+        (true, Some(d)) if urgent => Some(format!("{}.{}", d.due_at.unwrap_or(NO_DUE), d.id)),
+        (true, Some(d)) => Some(d.id.to_string()),
+        _ => None,
+    };
     Ok(DossierPage { items, next })
 }

@@ -218,8 +218,11 @@ fn line(v: &DossierSummary) -> Line {
 #[template(path = "staff_list.html")]
 struct StaffList {
     user: String,
-    states: Vec<(&'static str, &'static str)>,
+    /// State, its label and how many dossiers of the scope are in it.
+    states: Vec<(&'static str, &'static str, i64)>,
     selected_state: String,
+    search: String,
+    urgent: bool,
     items: Vec<Line>,
     next: Option<String>,
     error: Option<String>,
@@ -228,13 +231,20 @@ struct StaffList {
 #[derive(Deserialize)]
 struct StaffListQuery {
     state: Option<String>,
+    q: Option<String>,
+    /// `moi` for newest first; default: most urgent first among open dossiers.
+    sap_xep: Option<String>,
     cursor: Option<String>,
 }
 
 async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Query<StaffListQuery>) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let selected_state = q.state.clone().unwrap_or_default();
+    let urgent = q.sap_xep.as_deref() != Some("moi");
+    let search = q.q.clone().unwrap_or_default();
     let query = ListQuery {
+        q: Some(search.clone()).filter(|s| !s.trim().is_empty()),
+        order: Some(if urgent { "urgent" } else { "newest" }.into()),
         state: q.state.filter(|s| !s.is_empty()),
         agency: None,
         procedure: None,
@@ -249,10 +259,17 @@ async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Qu
         Err(ApiError::Invalid(_)) => (Vec::new(), None, Some("Bộ lọc không hợp lệ".to_string())),
         Err(e) => return e.into_response(),
     };
+    let counts = match state.store.count_by_state(&staff.agencies()).await {
+        Ok(c) => c,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let count = |s: &str| counts.iter().find(|(k, _)| k == s).map(|(_, n)| *n).unwrap_or(0);
     render(StaffList {
         user: staff.0.full_name.clone(),
-        states: DState::ALL.iter().map(|s| (s.as_str(), s.label_vi())).collect(),
+        states: DState::ALL.iter().map(|s| (s.as_str(), s.label_vi(), count(s.as_str()))).collect(),
         selected_state,
+        search,
+        urgent,
         items,
         next,
         error,
