@@ -387,3 +387,66 @@ async fn staff_answer_feedback_about_their_agencies_and_choose_to_publish(app: &
 
 on_both_backends!(staff_answer_feedback_about_their_agencies_and_choose_to_publish =>
     staff_answer_feedback_about_their_agencies_and_choose_to_publish_sqlite, staff_answer_feedback_about_their_agencies_and_choose_to_publish_postgres);
+
+async fn officers_act_from_the_dossier_page_and_a_stale_form_changes_nothing(app: &TestApp) {
+    let code = code_of(&create_at_counter(app, BIRTH).await);
+    let cookie = |user: &'static str| async move { session_cookie(&sign_in(app, user, DEMO_PASSWORD).await) };
+    let (reception, specialist, leader) = (cookie("motcua.nhatrang").await, cookie("chuyenvien.nhatrang").await, cookie("lanhdao.nhatrang").await);
+    let page = |c: String| {
+        let code = code.clone();
+        async move { get_page(app, &format!("/can-bo/ho-so/{code}"), Some(&c)).await }
+    };
+    let version = |html: &str| html.split("name=\"version\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("a version").to_string();
+    let act = |c: String, action: &'static str, fields: Vec<(&'static str, String)>| {
+        let code = code.clone();
+        async move { app.send(app.client.post(app.url(&format!("/can-bo/ho-so/{code}/thao-tac/{action}"))).header("Cookie", c).form(&fields)).await }
+    };
+
+    // Reception sees only what reception may do now.
+    let p = page(reception.clone()).await;
+    assert!(p.text.contains("/thao-tac/transfer"), "transfer offered");
+    assert!(!p.text.contains("/thao-tac/approve"), "approval is not reception's");
+    let v0 = version(&p.text);
+
+    // A stale form (another officer acted in between) does nothing and says so, keeping what was typed.
+    let done = act(reception.clone(), "transfer", vec![("version", v0.clone())]).await;
+    assert_eq!(done.status, 303);
+    assert_eq!(done.header("location"), Some(format!("/can-bo/ho-so/{code}?da=transfer").as_str()));
+    let stale = act(reception.clone(), "request_supplement", vec![("version", v0), ("items", "Giấy chứng sinh: bản chụp mờ".into())]).await;
+    assert_eq!(stale.status, 409);
+    assert!(stale.text.contains("vừa được người khác cập nhật") && stale.text.contains("Giấy chứng sinh: bản chụp mờ"));
+    assert_eq!(app.store.dossier_by_public_id(&code).await.unwrap().unwrap().state, "processing");
+
+    // Bad input is named; then the specialist forwards and the leader approves from the page.
+    let p = page(specialist.clone()).await;
+    assert!(p.text.contains("Đã thực hiện") || p.text.contains("/thao-tac/forward"));
+    let v1 = version(&p.text);
+    let empty = act(specialist.clone(), "request_supplement", vec![("version", v1.clone()), ("items", " ".into())]).await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.text.contains("Liệt kê từ 1 đến 50 giấy tờ"));
+    assert_eq!(act(specialist.clone(), "forward", vec![("version", v1), ("note", "Đủ điều kiện".into())]).await.status, 303);
+    let p = page(leader.clone()).await;
+    assert!(p.text.contains("/thao-tac/approve") && p.text.contains("/thao-tac/reject"));
+    assert_eq!(act(leader.clone(), "approve", vec![("version", version(&p.text))]).await.status, 303);
+
+    // Reception returns the result at the counter, recording who received it.
+    let p = page(reception.clone()).await;
+    let missing = act(reception.clone(), "return_result", vec![("version", version(&p.text)), ("method", "counter".into())]).await;
+    assert_eq!(missing.status, 422);
+    let returned = act(
+        reception.clone(),
+        "return_result",
+        vec![("version", version(&p.text)), ("method", "counter".into()), ("receiver_name", APPLICANT_NAME.into()), ("receiver_id", APPLICANT_CCCD.into())],
+    )
+    .await;
+    assert_eq!(returned.status, 303);
+    let d = app.store.dossier_by_public_id(&code).await.unwrap().unwrap();
+    assert_eq!(d.state, "returned");
+    // Nothing more to do, and officers outside the agency cannot act at all.
+    assert!(!page(reception.clone()).await.text.contains("/thao-tac/"));
+    let outsider = cookie("motcua.camlam").await;
+    assert_eq!(act(outsider, "stop", vec![("version", d.version.to_string()), ("reason", "x".into())]).await.status, 404);
+}
+
+on_both_backends!(officers_act_from_the_dossier_page_and_a_stale_form_changes_nothing =>
+    officers_act_from_the_dossier_page_and_a_stale_form_changes_nothing_sqlite, officers_act_from_the_dossier_page_and_a_stale_form_changes_nothing_postgres);

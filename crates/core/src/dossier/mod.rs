@@ -12,4 +12,4 @@ pub use effects::{counter_metrics, notifies_applicant};
 pub use event::{chain_hash, EventRecord, GENESIS_HASH};
 pub use role::{Actor, Grant, Party, Role};
 pub use state::{Channel, State};
-pub use transition::{decide, permitted, scope_agency, AgencyId, DossierFacts, EventDraft, Refusal, StepFacts, Transition};
+pub use transition::{authorize, available_actions, decide, permitted, scope_agency, AgencyId, DossierFacts, EventDraft, Refusal, StepFacts, Transition};

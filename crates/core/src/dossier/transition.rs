@@ -183,13 +183,19 @@ pub fn decide(
     cal: &WorkCalendar,
     rules: &DeadlineRules,
 ) -> Result<Transition, Refusal> {
-    let kind = action.kind();
+    authorize(d, actor, action.kind())?;
+    apply(d, action, now, cal, rules)
+}
+
+/// Whether `actor` may do `kind` to the dossier now: state, role and scope, before any
+/// input is looked at.
+pub fn authorize(d: &DossierFacts, actor: &Actor, kind: ActionKind) -> Result<(), Refusal> {
     // The state decides alone whether an action exists here, whoever asks.
     if let Err(e @ Refusal::WrongState { .. }) = permitted(d, kind, Party::Applicant) {
         return Err(e);
     }
     match actor {
-        Actor::Applicant => permitted(d, kind, Party::Applicant)?,
+        Actor::Applicant => permitted(d, kind, Party::Applicant),
         Actor::Staff { grants, .. } => {
             let agency = scope_agency(d, kind);
             let mut allowed = grants.iter().filter(|g| permitted(d, kind, Party::Staff(g.role)).is_ok()).peekable();
@@ -199,9 +205,14 @@ pub fn decide(
             if !allowed.any(|g| g.agency_id == agency) {
                 return Err(Refusal::OutOfScope);
             }
+            Ok(())
         }
     }
-    apply(d, action, now, cal, rules)
+}
+
+/// The actions `actor` may take on the dossier now, in the order of the lifecycle.
+pub fn available_actions(d: &DossierFacts, actor: &Actor) -> Vec<ActionKind> {
+    ActionKind::ALL.into_iter().filter(|k| authorize(d, actor, *k).is_ok()).collect()
 }
 
 fn finish(next: &mut DossierFacts, now: Instant) {

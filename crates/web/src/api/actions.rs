@@ -86,7 +86,7 @@ fn note(n: Option<String>) -> Option<String> {
 }
 
 /// Parses the body of an action (empty bodies allowed where nothing is required).
-fn parse_action(kind: ActionKind, body: &[u8]) -> Result<Action, ApiError> {
+pub(crate) fn parse_action(kind: ActionKind, body: &[u8]) -> Result<Action, ApiError> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
     let mut e = FieldErrors::default();
     let action = match kind {

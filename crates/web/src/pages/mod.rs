@@ -20,6 +20,7 @@ mod catalogue;
 pub(crate) mod errors;
 mod feedback;
 mod forms;
+mod staff_actions;
 mod staff_feedback;
 mod rating;
 mod statistics;
@@ -42,6 +43,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/can-bo", get(staff_list))
         .route("/can-bo/ho-so/{code}", get(staff_dossier))
         .route("/can-bo/ho-so/{code}/mau/{form}", get(forms::form_pdf))
+        .route("/can-bo/ho-so/{code}/thao-tac/{action}", axum::routing::post(staff_actions::act))
         .route("/can-bo/phan-anh", get(staff_feedback::list))
         .route("/can-bo/phan-anh/{code}", axum::routing::post(staff_feedback::answer))
         .route("/tra-cuu", get(lookup_form).post(lookup))
@@ -308,6 +310,14 @@ struct EventLine {
 #[template(path = "dossier.html")]
 struct DossierPage {
     d: Summary,
+    /// What this officer may do now (action name, label), the version the forms carry,
+    /// and the earlier steps a dossier can be returned to.
+    actions: Vec<(&'static str, &'static str)>,
+    version: i64,
+    earlier_steps: Vec<(usize, String)>,
+    delivery: String,
+    notice: Option<String>,
+    error: Option<String>,
     /// Official forms this dossier has (number, name), printable as PDF.
     forms: Vec<(&'static str, &'static str)>,
     explanation: Vec<String>,
@@ -343,6 +353,12 @@ fn dossier_page(v: DossierView) -> DossierPage {
     let s = &v.summary;
     let line = line(s);
     DossierPage {
+        actions: Vec::new(),
+        version: 0,
+        earlier_steps: Vec::new(),
+        delivery: String::new(),
+        notice: None,
+        error: None,
         forms,
         explanation: v.due_explanation.clone().unwrap_or_default(),
         steps: v
@@ -384,19 +400,52 @@ async fn full_view(state: &AppState, d: &motcua_store::DossierRow, audience: Aud
     dossier_view(state, d, audience, Some(&events), None)
 }
 
-async fn staff_dossier(State(state): State<AppState>, staff: WebStaff, Path(code): Path<String>) -> Response {
+#[derive(Deserialize)]
+struct StaffDossierQuery {
+    /// The action just done (after the redirect that follows it).
+    da: Option<String>,
+}
+
+async fn staff_dossier(State(state): State<AppState>, staff: WebStaff, Path(code): Path<String>, Query(q): Query<StaffDossierQuery>) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let found = match state.store.dossier_by_public_id(&code).await {
         Ok(d) => d,
         Err(e) => return ApiError::from(e).into_response(),
     };
     let Some(d) = found.filter(|d| staff_sees_row(&staff, d).unwrap_or(false)) else {
-        return (StatusCode::NOT_FOUND, "Không tìm thấy hồ sơ").into_response();
+        return ApiError::NotFound.into_response();
     };
-    match full_view(&state, &d, Audience::Staff).await {
-        Ok(v) => render(dossier_page(v)),
-        Err(e) => e.into_response(),
-    }
+    let notice = q.da.as_deref().and_then(motcua_core::dossier::ActionKind::parse).map(|k| format!("Đã thực hiện: {}.", k.label_vi()));
+    staff_dossier_page(&state, &staff, &d, notice, None, StatusCode::OK).await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The staff page of a dossier, with the actions this officer may take now.
+async fn staff_dossier_page(
+    state: &AppState,
+    staff: &crate::auth::Staff,
+    d: &motcua_store::DossierRow,
+    notice: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let v = full_view(state, d, Audience::Staff).await?;
+    let facts = d.facts()?;
+    let actor = staff.actor();
+    let actions = motcua_core::dossier::available_actions(&facts, &actor)
+        .into_iter()
+        .filter(|k| !matches!(k, motcua_core::dossier::ActionKind::Submit | motcua_core::dossier::ActionKind::Withdraw))
+        .map(|k| (k.as_str(), k.label_vi()))
+        .collect();
+    let earlier_steps = v.steps.iter().filter(|s| v.current_step.is_some_and(|c| s.index < c)).map(|s| (s.index, s.name.clone())).collect();
+    let delivery = v.delivery.clone();
+    let mut page = dossier_page(v);
+    page.actions = actions;
+    page.version = d.version;
+    page.earlier_steps = earlier_steps;
+    page.delivery = delivery;
+    page.notice = notice;
+    page.error = error;
+    Ok((status, render(page)).into_response())
 }
 
 #[derive(Template)]
