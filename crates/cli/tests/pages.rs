@@ -450,3 +450,25 @@ async fn officers_act_from_the_dossier_page_and_a_stale_form_changes_nothing(app
 
 on_both_backends!(officers_act_from_the_dossier_page_and_a_stale_form_changes_nothing =>
     officers_act_from_the_dossier_page_and_a_stale_form_changes_nothing_sqlite, officers_act_from_the_dossier_page_and_a_stale_form_changes_nothing_postgres);
+
+async fn reception_reads_the_uploaded_papers_before_accepting(app: &TestApp) {
+    let submitted = submit_birth_online(app).await;
+    let reference = submitted["reference"].as_str().unwrap().to_string();
+    let reception = session_cookie(&sign_in(app, "motcua.nhatrang", DEMO_PASSWORD).await);
+    let page = get_page(app, &format!("/can-bo/ho-so/{reference}"), Some(&reception)).await;
+    assert!(page.text.contains("Giấy tờ đính kèm") && page.text.contains("/thao-tac/receive"), "the papers and the acceptance");
+    let link = page.text.split(&format!("/can-bo/ho-so/{reference}/tep/")).nth(1).and_then(|s| s.split('"').next()).expect("a file link").to_string();
+    let path = format!("/can-bo/ho-so/{reference}/tep/{link}");
+    let file = app.send(app.client.get(app.url(&path)).header("Cookie", reception.clone())).await;
+    assert_eq!(file.status, 200);
+    assert_eq!(file.header("content-type"), Some("application/pdf"));
+    assert!(file.header("content-disposition").is_some_and(|c| c.starts_with("inline")));
+    assert_eq!(file.header("content-security-policy"), Some("sandbox"));
+    assert!(file.text.starts_with("%PDF"));
+    let outsider = session_cookie(&sign_in(app, "motcua.camlam", DEMO_PASSWORD).await);
+    assert_eq!(app.send(app.client.get(app.url(&path)).header("Cookie", outsider)).await.status, 404);
+    assert_eq!(app.send(app.client.get(app.url(&path))).await.status, 401);
+}
+
+on_both_backends!(reception_reads_the_uploaded_papers_before_accepting =>
+    reception_reads_the_uploaded_papers_before_accepting_sqlite, reception_reads_the_uploaded_papers_before_accepting_postgres);

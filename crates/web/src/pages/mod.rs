@@ -44,6 +44,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/can-bo/ho-so/{code}", get(staff_dossier))
         .route("/can-bo/ho-so/{code}/mau/{form}", get(forms::form_pdf))
         .route("/can-bo/ho-so/{code}/thao-tac/{action}", axum::routing::post(staff_actions::act))
+        .route("/can-bo/ho-so/{code}/tep/{id}", get(staff_file))
         .route("/can-bo/phan-anh", get(staff_feedback::list))
         .route("/can-bo/phan-anh/{code}", axum::routing::post(staff_feedback::answer))
         .route("/tra-cuu", get(lookup_form).post(lookup))
@@ -316,6 +317,8 @@ struct DossierPage {
     version: i64,
     earlier_steps: Vec<(usize, String)>,
     delivery: String,
+    /// The dossier's files: id, paper, file name, size.
+    files: Vec<(i64, String, String, String)>,
     notice: Option<String>,
     error: Option<String>,
     /// Official forms this dossier has (number, name), printable as PDF.
@@ -357,6 +360,7 @@ fn dossier_page(v: DossierView) -> DossierPage {
         version: 0,
         earlier_steps: Vec::new(),
         delivery: String::new(),
+        files: Vec::new(),
         notice: None,
         error: None,
         forms,
@@ -419,6 +423,30 @@ async fn staff_dossier(State(state): State<AppState>, staff: WebStaff, Path(code
     staff_dossier_page(&state, &staff, &d, notice, None, StatusCode::OK).await.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// A file of a dossier, for staff who see the dossier: shown in the browser (officers read
+/// scans before accepting), sandboxed so a crafted PDF cannot run script on this site.
+async fn staff_file(State(state): State<AppState>, staff: WebStaff, Path((code, id)): Path<(String, i64)>) -> Response {
+    let Some(staff) = staff.0 else { return ApiError::Unauthorized.into_response() };
+    let result: Result<Response, ApiError> = async {
+        let d = state.store.dossier_by_public_id(&code).await?.filter(|d| staff_sees_row(&staff, d).unwrap_or(false)).ok_or(ApiError::NotFound)?;
+        let f = state.store.dossier_documents(d.id).await?.into_iter().find(|f| f.id == id).ok_or(ApiError::NotFound)?;
+        let bytes = state.blobs.get(&f.sha256).await?;
+        let name = motcua_core::files::sanitize_name(&f.original_name);
+        Ok((
+            [
+                (header::CONTENT_TYPE, f.content_type),
+                (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
+                (header::CONTENT_SECURITY_POLICY, "sandbox".into()),
+            ],
+            bytes,
+        )
+            .into_response())
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
 /// The staff page of a dossier, with the actions this officer may take now.
 async fn staff_dossier_page(
     state: &AppState,
@@ -438,7 +466,13 @@ async fn staff_dossier_page(
         .collect();
     let earlier_steps = v.steps.iter().filter(|s| v.current_step.is_some_and(|c| s.index < c)).map(|s| (s.index, s.name.clone())).collect();
     let delivery = v.delivery.clone();
+    let files = if d.document_count > 0 {
+        state.store.dossier_documents(d.id).await?.into_iter().map(|f| (f.id, f.name, f.original_name, format!("{} KB", (f.size + 1023) / 1024))).collect()
+    } else {
+        Vec::new()
+    };
     let mut page = dossier_page(v);
+    page.files = files;
     page.actions = actions;
     page.version = d.version;
     page.earlier_steps = earlier_steps;
