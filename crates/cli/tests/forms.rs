@@ -136,3 +136,57 @@ async fn official_forms_print_what_the_circular_requires(app: &TestApp) {
 
 on_both_backends!(official_forms_print_what_the_circular_requires =>
     official_forms_print_what_the_circular_requires_sqlite, official_forms_print_what_the_circular_requires_postgres);
+
+async fn the_tracking_book_lists_an_agencys_dossiers_as_pdf_and_xlsx(app: &TestApp) {
+    let mut codes = Vec::new();
+    for p in [BIRTH, BIRTH, "1.001612"] {
+        codes.push(code_of(&create_at_counter(app, p).await));
+    }
+    let staff = staff_cookie(app, "motcua.nhatrang").await;
+    let get = |q: &str| {
+        let url = app.url(&format!("/can-bo/so-theo-doi?{q}"));
+        let cookie = staff.clone();
+        async move { app.client.get(url).header("Cookie", cookie).send().await.unwrap() }
+    };
+    let pdf = get("co-quan=H56.22366&tu=2026-11-23&den=2026-11-23").await;
+    assert_eq!(pdf.status().as_u16(), 200);
+    let text = pdf_text(&pdf.bytes().await.unwrap());
+    assert_has(&text, "07", &["SỔ THEO DÕI HỒ SƠ", "từ ngày 23/11/2026 đến ngày 23/11/2026", "3 hồ sơ", "Đăng ký khai sinh", APPLICANT_NAME]);
+    for c in &codes {
+        assert_has(&text, "07", &[c.as_str()]);
+    }
+    // The day before: an empty book; another commune's book is not this officer's.
+    let empty = pdf_text(&get("co-quan=H56.22366&tu=2026-11-22&den=2026-11-22").await.bytes().await.unwrap());
+    assert_has(&empty, "07", &["0 hồ sơ"]);
+    assert_eq!(get("co-quan=H56.22453&tu=2026-11-23&den=2026-11-23").await.status().as_u16(), 422);
+    assert_eq!(get("co-quan=H56.22366&tu=23/11/2026&den=2026-11-23").await.status().as_u16(), 422);
+
+    let xlsx = get("co-quan=H56.22366&tu=2026-11-01&den=2026-11-30&dinh-dang=xlsx").await;
+    assert_eq!(xlsx.status().as_u16(), 200);
+    assert!(xlsx.headers()["content-disposition"].to_str().unwrap().contains(".xlsx"));
+    let bytes = xlsx.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"), "an XLSX is a zip");
+    let sheet = xlsx_sheet_text(&bytes);
+    for c in &codes {
+        assert!(sheet.contains(c.as_str()), "the sheet lists {c}");
+    }
+    assert!(sheet.contains("Đăng ký khai sinh") && sheet.contains("SỔ THEO DÕI HỒ SƠ"));
+}
+
+/// The first worksheet's XML of an XLSX (Python's zipfile: present wherever CI runs).
+fn xlsx_sheet_text(bytes: &[u8]) -> String {
+    use std::io::Write;
+    let dir = std::env::temp_dir().join(format!("motcua-xlsx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("book.xlsx");
+    std::fs::File::create(&path).unwrap().write_all(bytes).unwrap();
+    let out = std::process::Command::new("python3")
+        .args(["-c", "import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read('xl/worksheets/sheet1.xml').decode())", path.to_str().unwrap()])
+        .output()
+        .expect("python3");
+    assert!(out.status.success(), "not a readable XLSX: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+on_both_backends!(the_tracking_book_lists_an_agencys_dossiers_as_pdf_and_xlsx =>
+    the_tracking_book_lists_an_agencys_dossiers_as_pdf_and_xlsx_sqlite, the_tracking_book_lists_an_agencys_dossiers_as_pdf_and_xlsx_postgres);

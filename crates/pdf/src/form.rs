@@ -39,6 +39,8 @@ pub struct OfficialForm {
     pub signers: Vec<(String, String)>,
     /// Address encoded in a QR code at the end, with its caption.
     pub qr: Option<(String, String)>,
+    /// Sideways pages, for books with many columns.
+    pub landscape: bool,
 }
 
 /// The header every administrative document starts with: agency on the left, national
@@ -78,6 +80,9 @@ pub fn official_form(f: &OfficialForm) -> Result<Vec<u8>, PdfError> {
 
 fn layout(f: &OfficialForm) -> Result<Sheet, PdfError> {
     let mut s = Sheet::new(&f.title)?;
+    if f.landscape {
+        s = s.landscape();
+    }
     let (l, r) = (s.left(), s.right());
     s.text_in(&f.form_code, 9.0, false, Align::Left, r - 60.0, r);
     header(&mut s, f.parent_agency.as_deref(), &f.agency, &f.number, &f.place_date);
@@ -96,7 +101,7 @@ fn layout(f: &OfficialForm) -> Result<Sheet, PdfError> {
             }
             Block::Paragraph(t) => s.text(t, size, false, Align::Left),
             Block::Field(label, value) => s.field(label, value, size),
-            Block::Table { headers, widths, rows } => s.table(headers, widths, rows, 9.5),
+            Block::Table { headers, widths, rows } => s.table(headers, widths, rows, 8.5),
         }
     }
     if !f.signers.is_empty() {
@@ -147,6 +152,7 @@ mod tests {
             blocks: vec![Block::Table { headers: vec!["STT".into(), "Nội dung".into(), "Kết quả".into()], widths: vec![1.0, 6.0, 2.0], rows }],
             signers: vec![("Người lập".into(), "Nguyễn Thị Lan".into())],
             qr: None,
+            landscape: false,
         };
         let pages = layout(&f).unwrap().page_count();
         assert!(pages >= 3, "120 rows take several pages, found {pages}");

@@ -64,11 +64,19 @@ pub struct Sheet {
     /// Top of the next line, in points from the top of the page.
     pub y: f32,
     title: String,
+    /// Page width and height in points.
+    size: (f32, f32),
 }
 
 impl Sheet {
     pub fn new(title: &str) -> Result<Sheet, PdfError> {
-        Ok(Sheet { regular: Face::load(REGULAR)?, bold: Face::load(BOLD)?, pages: vec![Vec::new()], y: MARGIN_TOP, title: title.into() })
+        Ok(Sheet { regular: Face::load(REGULAR)?, bold: Face::load(BOLD)?, pages: vec![Vec::new()], y: MARGIN_TOP, title: title.into(), size: A4 })
+    }
+
+    /// Turns the pages sideways (registers and books with many columns).
+    pub fn landscape(mut self) -> Sheet {
+        self.size = (A4.1, A4.0);
+        self
     }
 
     #[cfg(test)]
@@ -81,7 +89,7 @@ impl Sheet {
     }
 
     pub fn right(&self) -> f32 {
-        A4.0 - MARGIN_X
+        self.size.0 - MARGIN_X
     }
 
     fn face(&self, bold: bool) -> &Face {
@@ -98,7 +106,7 @@ impl Sheet {
 
     /// Makes room for `height` points, starting a new page if needed.
     pub fn ensure(&mut self, height: f32) {
-        if self.y + height > A4.1 - MARGIN_BOTTOM {
+        if self.y + height > self.size.1 - MARGIN_BOTTOM {
             self.pages.push(Vec::new());
             self.y = MARGIN_TOP;
         }
@@ -256,7 +264,7 @@ impl Sheet {
         let mut doc = Document::new();
         doc.set_metadata(krilla::metadata::Metadata::new().title(self.title.clone()).language("vi".into()).creator("motcua".into()));
         for ops in &self.pages {
-            let settings = PageSettings::from_wh(A4.0, A4.1).ok_or_else(|| PdfError::Serialize("page size".into()))?;
+            let settings = PageSettings::from_wh(self.size.0, self.size.1).ok_or_else(|| PdfError::Serialize("page size".into()))?;
             let mut page = doc.start_page_with(settings);
             let mut surface = page.surface();
             for op in ops {

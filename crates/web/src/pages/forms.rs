@@ -89,6 +89,7 @@ fn base(c: &Context, form_code: &str, number: String, title: &str, at: Option<&s
         blocks: Vec::new(),
         signers: Vec::new(),
         qr: None,
+        landscape: false,
     }
 }
 

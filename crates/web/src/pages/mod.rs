@@ -25,6 +25,7 @@ mod staff_feedback;
 mod rating;
 mod statistics;
 mod submit;
+mod tracking_book;
 
 const CSS: &str = include_str!("../../static/app.css");
 
@@ -46,6 +47,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/can-bo/ho-so/{code}/thao-tac/{action}", axum::routing::post(staff_actions::act))
         .route("/can-bo/ho-so/{code}/tep/{id}", get(staff_file))
         .route("/can-bo/phan-anh", get(staff_feedback::list))
+        .route("/can-bo/so-theo-doi", get(tracking_book::book))
         .route("/can-bo/phan-anh/{code}", axum::routing::post(staff_feedback::answer))
         .route("/tra-cuu", get(lookup_form).post(lookup))
         .route("/tra-cuu/rut-ho-so", axum::routing::post(withdraw))
@@ -226,6 +228,9 @@ struct StaffList {
     selected_state: String,
     search: String,
     urgent: bool,
+    /// Agencies whose tracking book this officer may print (code, name), and today.
+    book_agencies: Vec<(String, String)>,
+    today: String,
     items: Vec<Line>,
     next: Option<String>,
     error: Option<String>,
@@ -267,12 +272,28 @@ async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Qu
         Err(e) => return ApiError::from(e).into_response(),
     };
     let count = |s: &str| counts.iter().find(|(k, _)| k == s).map(|(_, n)| *n).unwrap_or(0);
+    let scope = staff.agencies();
+    if let Err(e) = state.names.ensure(&state, &scope, None).await {
+        return e.into_response();
+    }
+    let book_agencies = staff
+        .0
+        .grants
+        .iter()
+        .map(|g| g.agency_id)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|id| state.names.agency(id))
+        .map(|a| (a.code, a.name))
+        .collect();
     render(StaffList {
         user: staff.0.full_name.clone(),
         states: DState::ALL.iter().map(|s| (s.as_str(), s.label_vi(), count(s.as_str()))).collect(),
         selected_state,
         search,
         urgent,
+        book_agencies,
+        today: state.today(),
         items,
         next,
         error,
