@@ -472,3 +472,66 @@ async fn reception_reads_the_uploaded_papers_before_accepting(app: &TestApp) {
 
 on_both_backends!(reception_reads_the_uploaded_papers_before_accepting =>
     reception_reads_the_uploaded_papers_before_accepting_sqlite, reception_reads_the_uploaded_papers_before_accepting_postgres);
+
+async fn the_dashboard_counts_equal_the_dossiers_behind_them(app: &TestApp) {
+    let reception = app.token("motcua.nhatrang").await;
+    let finished = code_of(&create_at_counter(app, BIRTH).await);
+    let open = code_of(&create_at_counter(app, BIRTH).await);
+    let reference = submit_birth_online(app).await["reference"].as_str().unwrap().to_string();
+    let online = code_of(&app.act(&reference, "receive", &reception, serde_json::json!({})).await.expect(200));
+    app.act(&finished, "transfer", &reception, serde_json::json!({})).await.expect(200);
+    forward_to_last_step(app, &finished).await;
+    app.act(&finished, "approve", &app.token("lanhdao.nhatrang").await, serde_json::json!({})).await.expect(200);
+    // Another commune's dossier is outside this officer's scope.
+    let t = app.token("motcua.camlam").await;
+    app.post_json("/api/v1/dossiers", Some(&t), &submission(BIRTH, CAM_LAM, "counter"), None).await.expect(201);
+    // The next morning the two open ones are past their same-day due time.
+    app.clock.advance(chrono::Duration::hours(25));
+
+    let cookie = session_cookie(&sign_in(app, "motcua.nhatrang", DEMO_PASSWORD).await);
+    let page = get_page(app, "/can-bo/bang-dieu-khien?tu=2026-11-01&den=2026-11-30", Some(&cookie)).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let row = page.text.split("<th scope=\"row\">Ủy ban nhân dân phường Nha Trang</th>").nth(1).expect("the commune's row");
+    // The text of each cell, without the drill-down links' tags.
+    let text_of = |html: &str| {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.trim().to_string()
+    };
+    let cells: Vec<String> = row.split("</tr>").next().unwrap().split("<td>").skip(1).map(|c| text_of(c.split("</td>").next().unwrap())).collect();
+    // received, open, overdue now, early, on time, late, on-time rate, online, satisfaction
+    assert_eq!(cells[0], "3", "{cells:?}");
+    assert_eq!(cells[1], "2");
+    assert_eq!(cells[2], "2", "both open dossiers are overdue now");
+    assert_eq!(cells[3].parse::<i64>().unwrap() + cells[4].parse::<i64>().unwrap(), 1);
+    assert_eq!(cells[5], "0");
+    assert_eq!(cells[6], "100,0%");
+    assert_eq!(cells[7], "33,3%", "one of three came online");
+    assert!(!page.text.contains("Xã Cam Lâm") && !page.text.contains("xã Cam Lâm"), "outside the scope");
+
+    // Drill down: the open figure links to the queue of exactly those dossiers.
+    let queue = get_page(app, "/can-bo?co_quan=H56.22366", Some(&cookie)).await;
+    assert!(queue.text.contains(&format!(">{open}<")) && queue.text.contains(&format!(">{online}<")), "{}", queue.text);
+    assert_eq!(queue.text.matches("<tr class=\"due-").count(), 2, "the open figure's dossiers");
+    assert!(!queue.text.contains(&format!(">{finished}<")));
+    let all = get_page(app, "/can-bo?co_quan=H56.22366&sap_xep=moi", Some(&cookie)).await;
+    assert_eq!(all.text.matches("<tr class=\"due-").count(), 3, "the received figure's dossiers");
+
+    let by_field = get_page(app, "/can-bo/bang-dieu-khien?tu=2026-11-01&den=2026-11-30&theo=linh-vuc", Some(&cookie)).await;
+    assert!(by_field.text.contains("<th scope=\"row\">Hộ tịch</th>"));
+    let xlsx = app.client.get(app.url("/can-bo/bang-dieu-khien?tu=2026-11-01&den=2026-11-30&dinh-dang=xlsx")).header("Cookie", cookie.clone()).send().await.unwrap();
+    assert_eq!(xlsx.status().as_u16(), 200);
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK\x03\x04"));
+    assert_eq!(get_page(app, "/can-bo/bang-dieu-khien?tu=1/11/2026", Some(&cookie)).await.status, 422);
+}
+
+on_both_backends!(the_dashboard_counts_equal_the_dossiers_behind_them =>
+    the_dashboard_counts_equal_the_dossiers_behind_them_sqlite, the_dashboard_counts_equal_the_dossiers_behind_them_postgres);

@@ -1,7 +1,9 @@
 //! Read models: the queries screens and API lists issue, each with the index it relies on.
 
+mod dashboard;
 mod dossier_list;
 mod tracking_book;
 
+pub use dashboard::{DashboardRow, GroupBy};
 pub use dossier_list::{DossierFilter, DueWindow, ListOrder, NO_DUE};
 pub use tracking_book::BookRow;

@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 mod account;
 mod catalogue;
+mod dashboard;
 pub(crate) mod errors;
 mod feedback;
 mod forms;
@@ -48,6 +49,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/can-bo/ho-so/{code}/tep/{id}", get(staff_file))
         .route("/can-bo/phan-anh", get(staff_feedback::list))
         .route("/can-bo/so-theo-doi", get(tracking_book::book))
+        .route("/can-bo/bang-dieu-khien", get(dashboard::dashboard))
         .route("/can-bo/phan-anh/{code}", axum::routing::post(staff_feedback::answer))
         .route("/tra-cuu", get(lookup_form).post(lookup))
         .route("/tra-cuu/rut-ho-so", axum::routing::post(withdraw))
@@ -228,6 +230,8 @@ struct StaffList {
     selected_state: String,
     search: String,
     urgent: bool,
+    /// The one agency the list is narrowed to (code), if any.
+    agency: String,
     /// Agencies whose tracking book this officer may print (code, name), and today.
     book_agencies: Vec<(String, String)>,
     today: String,
@@ -240,6 +244,8 @@ struct StaffList {
 struct StaffListQuery {
     state: Option<String>,
     q: Option<String>,
+    /// One agency of the scope (drill-down from the dashboard).
+    co_quan: Option<String>,
     /// `moi` for newest first; default: most urgent first among open dossiers.
     sap_xep: Option<String>,
     cursor: Option<String>,
@@ -254,7 +260,7 @@ async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Qu
         q: Some(search.clone()).filter(|s| !s.trim().is_empty()),
         order: Some(if urgent { "urgent" } else { "newest" }.into()),
         state: q.state.filter(|s| !s.is_empty()),
-        agency: None,
+        agency: q.co_quan.clone().filter(|s| !s.is_empty()),
         procedure: None,
         outcome: None,
         due_after: None,
@@ -292,6 +298,7 @@ async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Qu
         selected_state,
         search,
         urgent,
+        agency: q.co_quan.clone().unwrap_or_default(),
         book_agencies,
         today: state.today(),
         items,
