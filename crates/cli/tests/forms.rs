@@ -7,22 +7,6 @@ mod common;
 use common::*;
 use serde_json::json;
 
-/// The text of a PDF, by poppler's `pdftotext` (CI installs poppler-utils).
-fn pdf_text(bytes: &[u8]) -> String {
-    use std::io::Write;
-    let mut child = std::process::Command::new("pdftotext")
-        .args(["-", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("pdftotext (Debian package poppler-utils) is needed to check PDF text");
-    child.stdin.take().expect("stdin").write_all(bytes).expect("writing the PDF");
-    let out = child.wait_with_output().expect("pdftotext output");
-    assert!(out.status.success(), "pdftotext failed");
-    // Table cells wrap across lines: compare on single spaces.
-    String::from_utf8(out.stdout).expect("UTF-8 text").split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 async fn staff_cookie(app: &TestApp, username: &str) -> String {
     let r = app.send(app.client.post(app.url("/dang-nhap")).form(&[("username", username), ("password", motcua::demo::DEMO_PASSWORD)])).await;
     r.header("set-cookie").expect("a session cookie").split(';').next().unwrap().to_string()

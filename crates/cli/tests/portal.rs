@@ -66,21 +66,6 @@ fn applicant_fields(form: reqwest::multipart::Form, id_number: &str) -> reqwest:
         .text("delivery", "online")
 }
 
-/// The text of a PDF, by poppler's `pdftotext` (CI installs poppler-utils).
-fn pdf_text(bytes: &[u8]) -> String {
-    use std::io::Write;
-    let mut child = std::process::Command::new("pdftotext")
-        .args(["-layout", "-", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("pdftotext (Debian package poppler-utils) is needed to check PDF text");
-    child.stdin.take().expect("stdin").write_all(bytes).expect("writing the PDF");
-    let out = child.wait_with_output().expect("pdftotext output");
-    assert!(out.status.success(), "pdftotext failed");
-    String::from_utf8(out.stdout).expect("UTF-8 text")
-}
-
 async fn online_submission_goes_through_review_to_a_receipt_and_its_pdf(app: &TestApp) {
     let form = get(app, FORM, None).await;
     assert_eq!(form.status, 200);

@@ -474,3 +474,19 @@ pub fn ids_in_page(page: &Value) -> Vec<String> {
         .map(|d| d["code"].as_str().or(d["reference"].as_str()).unwrap_or_default().to_string())
         .collect()
 }
+
+/// The text of a PDF by poppler's `pdftotext` (CI installs poppler-utils), on single
+/// spaces: table cells and two-column headers wrap across lines.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (Debian package poppler-utils) is needed to check PDF text");
+    child.stdin.take().expect("stdin").write_all(bytes).expect("writing the PDF");
+    let out = child.wait_with_output().expect("pdftotext output");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).expect("UTF-8 text").split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -48,7 +48,7 @@ impl Store {
              SUM(CASE WHEN {open} AND d.state <> 'supplement_requested' AND d.due_at < "
         ));
         q.bind(now);
-        q.push(&format!(
+        q.push(
             " THEN 1 ELSE 0 END) AS overdue, \
              SUM(CASE WHEN d.outcome = 'early' THEN 1 ELSE 0 END) AS early, \
              SUM(CASE WHEN d.outcome = 'on_time' THEN 1 ELSE 0 END) AS on_time, \
@@ -57,8 +57,8 @@ impl Store {
              COUNT(r.dossier_id) AS rated, \
              SUM(CASE WHEN r.satisfaction IN ('very_satisfied', 'satisfied') THEN 1 ELSE 0 END) AS satisfied \
              FROM dossiers d JOIN procedures p ON p.id = d.procedure_id LEFT JOIN ratings r ON r.dossier_id = d.id \
-             WHERE d.received_at >= "
-        ));
+             WHERE d.received_at >= ",
+        );
         q.bind(from).push(" AND d.received_at < ").bind(to).push(" AND d.receiving_agency_id IN (");
         for (i, a) in agencies.iter().enumerate() {
             if i > 0 {
