@@ -535,3 +535,45 @@ async fn the_dashboard_counts_equal_the_dossiers_behind_them(app: &TestApp) {
 
 on_both_backends!(the_dashboard_counts_equal_the_dossiers_behind_them =>
     the_dashboard_counts_equal_the_dossiers_behind_them_sqlite, the_dashboard_counts_equal_the_dossiers_behind_them_postgres);
+
+async fn the_page_asks_for_the_apology_one_working_day_before_the_due_time(app: &TestApp) {
+    // Business registration at the counter on Monday 09:00: due Thursday 09:00 (3 working days).
+    let code = code_of(&create_at_counter(app, "1.001612").await);
+    app.act(&code, "transfer", &app.token("motcua.nhatrang").await, serde_json::json!({})).await.expect(200);
+    // Sessions last 12 hours: sign in afresh on each day.
+    let page = || {
+        let code = code.clone();
+        async move {
+            let c = session_cookie(&sign_in(app, "chuyenvien.nhatrang", DEMO_PASSWORD).await);
+            (get_page(app, &format!("/can-bo/ho-so/{code}"), Some(&c)).await, c)
+        }
+    };
+    let (monday, _) = page().await;
+    assert_eq!(monday.status, 200);
+    assert!(!monday.text.contains("văn bản xin lỗi và hẹn lại"), "not yet on Monday");
+    // Wednesday 09:00: one working day before the due time.
+    app.clock.advance(chrono::Duration::hours(48));
+    let (p, specialist) = page().await;
+    assert!(p.text.contains("phải gửi văn bản xin lỗi và hẹn lại ngày trả trước hạn"), "{}", p.text);
+    // The extend form comes first, with the end of the day after the due day proposed.
+    let first = p.text.find("/thao-tac/").map(|i| &p.text[i..i + 30]).unwrap();
+    assert!(first.starts_with("/thao-tac/extend"), "{first}");
+    assert!(p.text.contains("value=\"2026-11-27\"") && p.text.contains("value=\"17:00\""));
+    // Once extended, no second apology is asked for.
+    let version = p.text.split("name=\"version\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_string();
+    let done = app
+        .send(app.client.post(app.url(&format!("/can-bo/ho-so/{code}/thao-tac/extend"))).header("Cookie", specialist.clone()).form(&[
+            ("version", version.as_str()),
+            ("new_date", "2026-11-27"),
+            ("new_time", "17:00"),
+            ("reason", "Chờ ý kiến cơ quan thuế"),
+        ]))
+        .await;
+    assert_eq!(done.status, 303);
+    let (after, _) = page().await;
+    assert!(!after.text.contains("/thao-tac/extend") && !after.text.contains("văn bản xin lỗi và hẹn lại ngày trả trước hạn"));
+    assert!(after.text.contains("/mau/04"), "the apology letter is printable");
+}
+
+on_both_backends!(the_page_asks_for_the_apology_one_working_day_before_the_due_time =>
+    the_page_asks_for_the_apology_one_working_day_before_the_due_time_sqlite, the_page_asks_for_the_apology_one_working_day_before_the_due_time_postgres);

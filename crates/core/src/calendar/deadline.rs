@@ -197,6 +197,19 @@ pub fn due_status(cal: &WorkCalendar, rules: &DeadlineRules, now: Instant, due: 
     }
 }
 
+/// Whether the agency must now send the applicant its apology with a new date: at the
+/// latest one working day before the due instant (and after it, if it has not).
+pub fn apology_due(cal: &WorkCalendar, now: Instant, due: Instant) -> bool {
+    now > due || cal.working_minutes_between(now, due) <= cal.minutes_per_day()
+}
+
+/// The new date proposed in the apology, for the officer to confirm or change: the end of
+/// the working day after the due day (or after today, if that is later).
+pub fn proposed_new_due(cal: &WorkCalendar, now: Instant, due: Instant) -> Instant {
+    let from = crate::time::local_date(due.max(now));
+    cal.end_of_day(cal.next_working_day(from))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +222,19 @@ mod tests {
 
     fn rules() -> DeadlineRules {
         DeadlineRules::default()
+    }
+
+    #[test]
+    fn the_apology_is_due_one_working_day_before_and_proposes_the_next_day() {
+        let cal = WorkCalendar::weekdays();
+        let due = at(11, 27, 17, 0); // Friday
+        assert!(!apology_due(&cal, at(11, 26, 16, 59), due), "more than a working day ahead");
+        assert!(apology_due(&cal, at(11, 26, 17, 0), due), "exactly one working day before");
+        assert!(apology_due(&cal, at(11, 30, 9, 0), due), "and after the due time");
+        // The weekend is skipped: Monday 30/11 at the end of the day.
+        assert_eq!(proposed_new_due(&cal, at(11, 27, 9, 0), due), at(11, 30, 17, 0));
+        // Already late on Tuesday: proposed Wednesday.
+        assert_eq!(proposed_new_due(&cal, at(12, 1, 10, 0), due), at(12, 2, 17, 0));
     }
 
     #[test]

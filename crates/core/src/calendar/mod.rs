@@ -8,7 +8,7 @@ pub mod holidays;
 pub mod lunar;
 mod working_time;
 
-pub use deadline::{due_at, due_status, outcome, push_due_for_pause, CountingRule, DeadlineRules, DueStatus, Outcome, ProcessingTime};
+pub use deadline::{apology_due, due_at, due_status, proposed_new_due, outcome, push_due_for_pause, CountingRule, DeadlineRules, DueStatus, Outcome, ProcessingTime};
 pub use explain::explain_due;
 pub use holidays::{default_schedule, parse_schedule, DayKind, SpecialDay};
 pub use working_time::{Session, WorkCalendar, MINUTES_PER_HALF_DAY, TABLE_FIRST_YEAR, TABLE_LAST_YEAR};

@@ -211,8 +211,10 @@ pub fn authorize(d: &DossierFacts, actor: &Actor, kind: ActionKind) -> Result<()
 }
 
 /// The actions `actor` may take on the dossier now, in the order of the lifecycle.
+/// An extension already given is not offered again (the law allows one; asked anyway, it
+/// is refused with the reason).
 pub fn available_actions(d: &DossierFacts, actor: &Actor) -> Vec<ActionKind> {
-    ActionKind::ALL.into_iter().filter(|k| authorize(d, actor, *k).is_ok()).collect()
+    ActionKind::ALL.into_iter().filter(|k| !(*k == ActionKind::Extend && d.extended)).filter(|k| authorize(d, actor, *k).is_ok()).collect()
 }
 
 fn finish(next: &mut DossierFacts, now: Instant) {

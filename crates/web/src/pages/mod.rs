@@ -347,6 +347,9 @@ struct DossierPage {
     delivery: String,
     /// The dossier's files: id, paper, file name, size.
     files: Vec<(i64, String, String, String)>,
+    /// When the apology with a new date is due now: the prompt, and the proposed date and
+    /// time for the form.
+    apology: Option<(String, String, String)>,
     notice: Option<String>,
     error: Option<String>,
     /// Official forms this dossier has (number, name), printable as PDF.
@@ -389,6 +392,7 @@ fn dossier_page(v: DossierView) -> DossierPage {
         earlier_steps: Vec::new(),
         delivery: String::new(),
         files: Vec::new(),
+        apology: None,
         notice: None,
         error: None,
         forms,
@@ -487,11 +491,30 @@ async fn staff_dossier_page(
     let v = full_view(state, d, Audience::Staff).await?;
     let facts = d.facts()?;
     let actor = staff.actor();
-    let actions = motcua_core::dossier::available_actions(&facts, &actor)
+    let mut actions: Vec<(&'static str, &'static str)> = motcua_core::dossier::available_actions(&facts, &actor)
         .into_iter()
         .filter(|k| !matches!(k, motcua_core::dossier::ActionKind::Submit | motcua_core::dossier::ActionKind::Withdraw))
         .map(|k| (k.as_str(), k.label_vi()))
         .collect();
+    // From one working day before the due time the law wants the apology with a new date
+    // (once): the page says so and puts that form first, filled with a proposed date.
+    let cal = state.calendar_for(d.receiving_agency_id);
+    let now = state.now();
+    let apology = match (facts.due_at_now(cal, now), actions.iter().position(|a| a.0 == "extend")) {
+        (Some(due), Some(i)) if motcua_core::calendar::apology_due(cal, now, due) => {
+            let extend = actions.remove(i);
+            actions.insert(0, extend);
+            let proposed = motcua_core::time::to_local(motcua_core::calendar::proposed_new_due(cal, now, due));
+            let when = motcua_core::time::to_local(due).format("%H:%M ngày %d/%m/%Y");
+            let text = if now > due {
+                format!("Hồ sơ đã quá hạn trả kết quả ({when}). Cơ quan phải gửi người nộp văn bản xin lỗi và hẹn lại ngày trả (chỉ được hẹn lại một lần).")
+            } else {
+                format!("Hồ sơ đến hạn trả kết quả lúc {when}. Nếu không kịp, cơ quan phải gửi văn bản xin lỗi và hẹn lại ngày trả trước hạn (chỉ được một lần).")
+            };
+            Some((text, proposed.format("%Y-%m-%d").to_string(), proposed.format("%H:%M").to_string()))
+        }
+        _ => None,
+    };
     let earlier_steps = v.steps.iter().filter(|s| v.current_step.is_some_and(|c| s.index < c)).map(|s| (s.index, s.name.clone())).collect();
     let delivery = v.delivery.clone();
     let files = if d.document_count > 0 {
@@ -501,6 +524,7 @@ async fn staff_dossier_page(
     };
     let mut page = dossier_page(v);
     page.files = files;
+    page.apology = apology;
     page.actions = actions;
     page.version = d.version;
     page.earlier_steps = earlier_steps;
