@@ -255,21 +255,7 @@ impl Store {
                 .bind(token.clone());
         }
         for d in &new.documents {
-            sqlx::query("INSERT INTO blobs (sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING")
-                .bind(&d.sha256)
-                .bind(d.size)
-                .bind(&d.content_type)
-                .bind(ms(ctx.now))
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("INSERT INTO dossier_documents (dossier_id, name, sha256, original_name, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(id)
-                .bind(&d.name)
-                .bind(&d.sha256)
-                .bind(&d.original_name)
-                .bind(ms(ctx.now))
-                .execute(&mut *tx)
-                .await?;
+            insert_document(&mut tx, id, d, "submitted", ctx.now).await?;
         }
         for t in transitions {
             push_notify(&mut q, id, code.as_deref(), t, ctx);
@@ -490,6 +476,28 @@ impl Store {
     }
 }
 
+/// Records a document of a dossier (its bytes are already in the file store) and its blob
+/// row, inside the action's transaction.
+async fn insert_document(tx: &mut sqlx::AnyConnection, dossier_id: i64, d: &NewDocument, role: &str, now: Instant) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO blobs (sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING")
+        .bind(&d.sha256)
+        .bind(d.size)
+        .bind(&d.content_type)
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO dossier_documents (dossier_id, name, sha256, original_name, created_at, role) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(dossier_id)
+        .bind(&d.name)
+        .bind(&d.sha256)
+        .bind(&d.original_name)
+        .bind(ms(now))
+        .bind(role)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 impl Store {
     /// Applies a transition (the applicant supplying papers) and attaches the supplied
     /// documents, in one transaction.
@@ -504,22 +512,7 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let (mut updated, _) = apply_in_tx(&mut tx, self.backend, dossier, transition, ctx, None).await?;
         for d in documents {
-            sqlx::query("INSERT INTO blobs (sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING")
-                .bind(&d.sha256)
-                .bind(d.size)
-                .bind(&d.content_type)
-                .bind(ms(ctx.now))
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("INSERT INTO dossier_documents (dossier_id, name, sha256, original_name, created_at, role) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(dossier.id)
-                .bind(&d.name)
-                .bind(&d.sha256)
-                .bind(&d.original_name)
-                .bind(ms(ctx.now))
-                .bind(role)
-                .execute(&mut *tx)
-                .await?;
+            insert_document(&mut tx, dossier.id, d, role, ctx.now).await?;
         }
         if !documents.is_empty() {
             sqlx::query("UPDATE dossiers SET document_count = document_count + $1 WHERE id = $2")

@@ -119,6 +119,43 @@ pub async fn read_upload(mut field: axum::extract::multipart::Field<'_>, part: S
     Ok(Upload { part, file_name, kind, bytes: Bytes::from(buf) })
 }
 
+/// A page's multipart form: its text fields (each cut at 2,000 characters), the files that
+/// passed their checks, and the problem of each file that did not (path or part, message).
+pub(crate) struct PageForm {
+    pub fields: std::collections::HashMap<String, String>,
+    pub uploads: Vec<Upload>,
+    pub file_errors: Vec<(String, String)>,
+}
+
+/// Reads a page's multipart form, enforcing the file count and size limits while streaming.
+pub(crate) async fn read_page_form(mp: &mut Multipart, state: &AppState) -> Result<PageForm, ApiError> {
+    let cfg = &state.config;
+    let mut form = PageForm { fields: Default::default(), uploads: Vec::new(), file_errors: Vec::new() };
+    while let Some(field) = mp.next_field().await.map_err(multipart_error)? {
+        let name = field.name().unwrap_or("").to_string();
+        match field.file_name() {
+            Some(f) if !f.is_empty() => {
+                if form.uploads.len() >= cfg.max_files {
+                    return Err(ApiError::TooLarge(format!("Tối đa {} tệp trong một hồ sơ", cfg.max_files)));
+                }
+                match read_upload(field, name.clone(), cfg.max_file_bytes).await {
+                    Ok(u) => form.uploads.push(u),
+                    Err(ApiError::Invalid(e)) => form.file_errors.extend(e.0.into_iter().map(|x| (x.path, x.message))),
+                    Err(ApiError::TooLarge(m)) => form.file_errors.push((name, m)),
+                    Err(e) => return Err(e),
+                }
+            }
+            // An empty file input: nothing chosen.
+            Some(_) => {}
+            None => {
+                let text = field.text().await.unwrap_or_default();
+                form.fields.insert(name, text.chars().take(2000).collect());
+            }
+        }
+    }
+    Ok(form)
+}
+
 pub(crate) fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::TooLarge("Tổng dung lượng hồ sơ vượt quá giới hạn".into())

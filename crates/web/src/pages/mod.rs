@@ -703,30 +703,12 @@ async fn lookup(State(state): State<AppState>, Form(f): Form<LookupForm>) -> Res
 /// The applicant uploads the papers asked for; the dossier goes back to the officer and
 /// the clock resumes.
 async fn supply(State(state): State<AppState>, mut mp: axum::extract::Multipart) -> Response {
-    let mut fields = std::collections::HashMap::new();
-    let mut files = Vec::new();
-    let mut file_error = None;
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return crate::api::submission::multipart_error(e).into_response(),
-        };
-        let name = field.name().unwrap_or("").to_string();
-        if field.file_name().is_some_and(|f| !f.is_empty()) {
-            if files.len() >= state.config.max_files {
-                return ApiError::TooLarge("Quá nhiều tệp".into()).into_response();
-            }
-            match crate::api::submission::read_upload(field, name, state.config.max_file_bytes).await {
-                Ok(u) => files.push(u),
-                Err(ApiError::Invalid(e)) => file_error = e.0.first().map(|x| x.message.clone()),
-                Err(ApiError::TooLarge(m)) => file_error = Some(m),
-                Err(e) => return e.into_response(),
-            }
-        } else if field.file_name().is_none() {
-            fields.insert(name, field.text().await.unwrap_or_default());
-        }
-    }
+    let form = match crate::api::submission::read_page_form(&mut mp, &state).await {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    let (fields, files) = (form.fields, form.uploads);
+    let file_error = form.file_errors.into_iter().next().map(|(_, m)| m);
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
     let d = match find_for_applicant(&state, &get("code"), &get("secret")).await {
         Err(e) => return e.into_response(),

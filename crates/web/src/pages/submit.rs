@@ -9,7 +9,7 @@
 
 use super::render;
 use crate::api::dossiers::{submit, PortalOrigin, Submitted};
-use crate::api::submission::{read_upload, ApplicantInput, CreateDossier, DocumentInput, Upload};
+use crate::api::submission::{read_page_form, ApplicantInput, CreateDossier, DocumentInput, Upload};
 use crate::app::AppState;
 use crate::auth::WebCitizen;
 use crate::error::ApiError;
@@ -275,32 +275,12 @@ pub async fn post(State(state): State<AppState>, Path(code): Path<String>, citiz
         Err(e) => return ApiError::from(e).into_response(),
     };
     let citizen = citizen.0;
-    let mut fields: HashMap<String, String> = HashMap::new();
-    let mut uploads: Vec<Upload> = Vec::new();
-    let mut errors: Vec<(String, String)> = Vec::new();
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return crate::api::submission::multipart_error(e).into_response(),
-        };
-        let name = field.name().unwrap_or("").to_string();
-        if field.file_name().is_some_and(|f| !f.is_empty()) {
-            if uploads.len() >= state.config.max_files {
-                return ApiError::TooLarge(format!("Tối đa {} tệp trong một hồ sơ", state.config.max_files)).into_response();
-            }
-            match read_upload(field, name.clone(), state.config.max_file_bytes).await {
-                Ok(u) => uploads.push(u),
-                Err(ApiError::Invalid(e)) => errors.extend(e.0.into_iter().map(|x| (field_of(&x.path), x.message))),
-                Err(ApiError::TooLarge(m)) => errors.push((name, m)),
-                Err(e) => return e.into_response(),
-            }
-        } else if field.file_name().is_none() {
-            let text = field.text().await.unwrap_or_default();
-            fields.insert(name, text.chars().take(2000).collect());
-        }
-    }
-    match save_and_check(&state, &row, citizen.as_ref(), &fields, uploads, errors).await {
+    let form = match read_page_form(&mut mp, &state).await {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    let errors = form.file_errors.iter().map(|(path, m)| (field_of(path), m.clone())).collect();
+    match save_and_check(&state, &row, citizen.as_ref(), &form.fields, form.uploads, errors).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
     }
