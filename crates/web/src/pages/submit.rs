@@ -97,41 +97,46 @@ struct SubmitPage {
     signed_in: bool,
 }
 
-/// The agencies that receive this procedure, with the province each serves.
-async fn receiving_agencies(state: &AppState, p: &Procedure) -> Result<Vec<(String, String, String)>, ApiError> {
-    let today = state.today();
-    let provinces: HashMap<String, String> = state.store.agency_provinces(&today).await?.into_iter().map(|(a, code, _)| (a, code)).collect();
+/// An agency that receives the procedure, with the province it serves.
+struct Receiving {
+    code: String,
+    name: String,
+    province: String,
+    province_name: String,
+}
+
+/// The agencies in force that receive this procedure, in Vietnamese order of their names.
+async fn receiving_agencies(state: &AppState, p: &Procedure) -> Result<Vec<Receiving>, ApiError> {
+    let provinces: HashMap<String, (String, String)> =
+        state.store.agency_provinces(&state.today()).await?.into_iter().map(|(a, code, name)| (a, (code, name))).collect();
     Ok(state
-        .store
-        .agencies_in_force(&today)
+        .agencies_today()
         .await?
-        .into_iter()
+        .iter()
         .filter(|a| p.agency_kinds.contains(&a.kind))
         .map(|a| {
-            let province = provinces.get(&a.code).cloned().unwrap_or_default();
-            (a.code, a.name, province)
+            let (province, province_name) = provinces.get(&a.code).cloned().unwrap_or_default();
+            Receiving { code: a.code.clone(), name: a.name.clone(), province, province_name }
         })
         .collect())
 }
 
 async fn page(state: &AppState, row: &ProcedureRow, mut form: FormValues, files: &DraftFiles, citizen: Option<&CitizenRow>) -> Result<SubmitPage, ApiError> {
     let p = &row.procedure;
-    let today = state.today();
     let all = receiving_agencies(state, p).await?;
-    let names: HashMap<String, String> = state.store.agency_provinces(&today).await?.into_iter().map(|(_, code, name)| (code, name)).collect();
-    let mut provinces: Vec<(String, String)> = all.iter().filter(|a| !a.2.is_empty()).map(|a| (a.2.clone(), names.get(&a.2).cloned().unwrap_or_default())).collect();
-    provinces.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut provinces: Vec<(String, String)> = all.iter().filter(|a| !a.province.is_empty()).map(|a| (a.province.clone(), a.province_name.clone())).collect();
+    provinces.sort_by_cached_key(|(_, name)| motcua_core::text::sort_key(name));
     provinces.dedup();
     // One province on this system (the usual case): nothing to choose.
     if form.province.is_empty() && provinces.len() == 1 {
         form.province = provinces[0].0.clone();
     }
     if form.province.is_empty() {
-        if let Some((_, _, prov)) = all.iter().find(|a| a.0 == form.agency) {
-            form.province = prov.clone();
+        if let Some(a) = all.iter().find(|a| a.code == form.agency) {
+            form.province = a.province.clone();
         }
     }
-    let agencies = all.into_iter().filter(|a| form.province.is_empty() || a.2 == form.province).map(|a| (a.0, a.1)).collect();
+    let agencies = all.into_iter().filter(|a| form.province.is_empty() || a.province == form.province).map(|a| (a.code, a.name)).collect();
     let reusable = match citizen {
         Some(c) => state
             .store

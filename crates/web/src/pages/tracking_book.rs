@@ -115,8 +115,11 @@ pub async fn book(State(state): State<AppState>, staff: WebStaff, Query(q): Quer
         if rows.len() as i64 > max {
             return Err(ApiError::field("den", format!("Kỳ này có hơn {max} hồ sơ: chọn kỳ ngắn hơn{}", if xlsx { "" } else { " hoặc tải bản XLSX" })));
         }
-        let procedures: Vec<i64> = rows.iter().map(|r| r.procedure_id).collect();
-        state.names.ensure(&state, &[agency.id], procedures.first().copied()).await?;
+        // Every procedure of the book must be named, not only the first one's.
+        let procedures: std::collections::BTreeSet<i64> = rows.iter().map(|r| r.procedure_id).collect();
+        for id in procedures {
+            state.names.ensure(&state, &[agency.id], Some(id)).await?;
+        }
         let period = format!("từ ngày {} đến ngày {}", from.format("%d/%m/%Y"), to.format("%d/%m/%Y"));
         let file = format!("so-theo-doi-{}-{}-{}", agency.code, from.format("%Y%m%d"), to.format("%Y%m%d"));
         let agency_name = agency.name.clone();
