@@ -129,6 +129,7 @@ pub fn random_dossier(rng: &mut impl Rng, reference: String, (proc_row, agency, 
         documents: Vec::new(),
         citizen_id: None,
         draft_token: None,
+        reception: None,
     }
 }
 

@@ -2,7 +2,6 @@
 //! procedure catalogue (sources in `data/SOURCES.md`).
 
 use anyhow::{bail, Context, Result};
-use motcua_core::catalogue::parse_file;
 use motcua_core::time::Instant;
 use motcua_store::{ImportReport, Store, UnitRow};
 
@@ -52,29 +51,8 @@ pub async fn load_units(store: &Store) -> Result<usize> {
 /// Imports a catalogue file: every row is validated first and any bad row stops the
 /// whole import (reported by line), so nothing is half-applied.
 pub async fn import_catalogue(store: &Store, text: &str, now: Instant) -> Result<ImportReport> {
-    let rows = parse_file(text, 480).map_err(|(line, msg)| anyhow::anyhow!("dòng {line}: {msg}"))?;
-    let mut good = Vec::with_capacity(rows.len());
-    let mut bad = Vec::new();
-    let mut seen = std::collections::HashMap::new();
-    for row in rows {
-        match row.result {
-            Ok(p) => {
-                if let Some(first) = seen.insert(p.code.clone(), row.line) {
-                    bad.push(format!("dòng {}: code: mã thủ tục {} trùng với dòng {first}", row.line, p.code));
-                }
-                good.push(p);
-            }
-            Err(errs) => {
-                for e in errs.0 {
-                    bad.push(format!("dòng {}: {}: {}", row.line, if e.path.is_empty() { "(bản ghi)" } else { &e.path }, e.message));
-                }
-            }
-        }
-    }
-    if !bad.is_empty() {
-        bail!("{} lỗi, không nhập thủ tục nào:\n{}", bad.len(), bad.join("\n"));
-    }
-    store.import_procedures(&good, now).await.context("importing procedures")
+    let good = motcua_core::catalogue::parse_for_import(text, 480).map_err(|bad| anyhow::anyhow!("{} lỗi, không nhập thủ tục nào:\n{}", bad.len(), bad.join("\n")))?;
+    store.import_procedures(&good, now, None).await.context("importing procedures")
 }
 
 #[cfg(test)]

@@ -182,7 +182,7 @@ async fn inter_agency_dossier_passes_through_each_agency_in_turn(app: &TestApp) 
     app.act(&code, "forward", &congan, json!({})).await.expect_error(403);
 
     app.act(&code, "forward", &bhxh, json!({})).await.expect(200);
-    let d = app.act(&code, "approve", &bhxh, json!({ "note": "Đã phát hành thẻ BHYT" })).await.expect(200);
+    let d = app.act(&code, "approve", &bhxh, json!({ "note": "Đã phát hành thẻ BHYT", "generate_result": true })).await.expect(200);
     assert_eq!(d["state"], "result_ready");
     assert_eq!(d["outcome"], "early", "finished days before the due date (2 Dec): {d}");
 

@@ -4,6 +4,7 @@
 //! randomness in. Adapters (storage, web, jobs) depend on this crate, never the reverse.
 
 pub mod account;
+pub mod admin;
 pub mod calendar;
 pub mod catalogue;
 pub mod dossier;
@@ -12,6 +13,7 @@ pub mod files;
 pub mod ids;
 pub mod money;
 pub mod rating;
+pub mod reception;
 pub mod text;
 pub mod validation;
 pub mod time;

@@ -30,10 +30,13 @@ impl Store {
     /// Imports procedures in one transaction, matching by code: new ones are inserted,
     /// changed ones updated, identical ones left alone, so running an import twice
     /// changes nothing the second time.
-    pub async fn import_procedures(&self, procedures: &[Procedure], now: Instant) -> Result<ImportReport, StoreError> {
+    /// An import from the administration screen writes its audit row (the report and the
+    /// codes changed) in the same transaction.
+    pub async fn import_procedures(&self, procedures: &[Procedure], now: Instant, by: Option<crate::AdminActor<'_>>) -> Result<ImportReport, StoreError> {
         let existing: HashMap<String, String> =
             sqlx::query_as::<_, (String, String)>("SELECT code, data FROM procedures").fetch_all(&self.read).await?.into_iter().collect();
         let mut report = ImportReport::default();
+        let mut changed = Vec::new();
         let mut tx = self.write.begin().await?;
         for p in procedures {
             let data = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -45,6 +48,7 @@ impl Store {
                 Some(_) => report.updated += 1,
                 None => report.inserted += 1,
             }
+            changed.push(p.code.as_str());
             sqlx::query(
                 "INSERT INTO procedures (code, name, field, level, online, search_text, data, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                  ON CONFLICT (code) DO UPDATE SET name = excluded.name, field = excluded.field, level = excluded.level, online = excluded.online, \
@@ -60,6 +64,10 @@ impl Store {
             .bind(ms(now))
             .execute(&mut *tx)
             .await?;
+        }
+        if let Some(by) = by {
+            let detail = serde_json::json!({ "inserted": report.inserted, "updated": report.updated, "unchanged": report.unchanged, "codes": changed });
+            crate::admin::audit(&mut tx, by, "procedures.import", "procedures", detail).await?;
         }
         tx.commit().await?;
         Ok(report)

@@ -311,13 +311,13 @@ impl Store {
     }
 
     /// The document store of an account: every file in its dossiers (submitted, supplied,
-    /// results), newest first, each content once.
+    /// and results once returned), newest first, each content once.
     pub async fn citizen_documents(&self, c: &CitizenRow, limit: i64) -> Result<Vec<CitizenDocument>, StoreError> {
         let (phone, email) = c.contacts();
         let rows: Vec<CitizenDocument> = sqlx::query_as(
             "SELECT dd.sha256, dd.name, dd.original_name, b.content_type, b.size, dd.role, COALESCE(d.code, d.reference) AS dossier, dd.created_at \
              FROM dossiers d JOIN dossier_documents dd ON dd.dossier_id = d.id JOIN blobs b ON b.sha256 = dd.sha256 \
-             WHERE d.citizen_id = $1 OR d.applicant_phone = $2 OR d.applicant_email = $3 \
+             WHERE (d.citizen_id = $1 OR d.applicant_phone = $2 OR d.applicant_email = $3) AND (dd.role <> 'result' OR d.state = 'returned') \
              ORDER BY dd.created_at DESC, dd.id DESC LIMIT $4",
         )
         .bind(c.id)
@@ -336,7 +336,8 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT dd.sha256, dd.name, dd.original_name, b.content_type, b.size, dd.role, COALESCE(d.code, d.reference) AS dossier, dd.created_at \
              FROM dossier_documents dd JOIN dossiers d ON d.id = dd.dossier_id JOIN blobs b ON b.sha256 = dd.sha256 \
-             WHERE dd.sha256 = $1 AND (d.citizen_id = $2 OR d.applicant_phone = $3 OR d.applicant_email = $4) ORDER BY dd.id DESC LIMIT 1",
+             WHERE dd.sha256 = $1 AND (d.citizen_id = $2 OR d.applicant_phone = $3 OR d.applicant_email = $4) \
+             AND (dd.role <> 'result' OR d.state = 'returned') ORDER BY dd.id DESC LIMIT 1",
         )
         .bind(sha256)
         .bind(c.id)

@@ -10,6 +10,7 @@ use crate::{from_ms, ms, Backend, Store, StoreError};
 use motcua_core::calendar::{Outcome, ProcessingTime};
 use motcua_core::dossier::{counter_metrics, notifies_applicant, ActionKind, Channel, DossierFacts, State, StepFacts, Transition, GENESIS_HASH};
 use motcua_core::ids::{AgencyCode, DossierCodeFormat};
+use motcua_core::reception::CounterReception;
 use motcua_core::time::{local_date, Instant};
 use sqlx::AnyConnection;
 
@@ -122,6 +123,8 @@ pub struct NewDossier {
     pub citizen_id: Option<i64>,
     /// The portal draft this submission finishes (marked submitted in the same transaction).
     pub draft_token: Option<String>,
+    /// The counter's checklist and fee, when received at the counter.
+    pub reception: Option<CounterReception>,
 }
 
 /// A document attached to a new dossier (its bytes are already in the blob store).
@@ -143,6 +146,8 @@ pub struct DocumentRow {
     pub original_name: String,
     pub size: i64,
     pub content_type: String,
+    /// submitted | supplement | result
+    pub role: String,
 }
 
 /// The result of an action: the dossier as committed, and the response stored for the
@@ -257,6 +262,12 @@ impl Store {
         for d in &new.documents {
             insert_document(&mut tx, id, d, "submitted", ctx.now).await?;
         }
+        if let Some(r) = &new.reception {
+            let papers = serde_json::to_string(&r.papers).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            q.next_statement().push("INSERT INTO dossier_receptions (dossier_id, papers, sets, fee_amount, fee_receipt, created_at) VALUES (");
+            q.bind(id).push(", ").bind(papers).push(", ").bind(r.sets as i64).push(", ").bind(r.fee.0).push(", ");
+            q.bind(r.fee_receipt.clone()).push(", ").bind(ms(ctx.now)).push(")");
+        }
         for t in transitions {
             push_notify(&mut q, id, code.as_deref(), t, ctx);
         }
@@ -311,11 +322,44 @@ impl Store {
 
     pub async fn dossier_documents(&self, dossier_id: i64) -> Result<Vec<DocumentRow>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT d.id, d.name, d.sha256, d.original_name, b.size, b.content_type FROM dossier_documents d \
+            "SELECT d.id, d.name, d.sha256, d.original_name, b.size, b.content_type, d.role FROM dossier_documents d \
              JOIN blobs b ON b.sha256 = d.sha256 WHERE d.dossier_id = $1 ORDER BY d.id",
         )
         .bind(dossier_id)
         .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Whether the agency has attached the electronic result to a dossier.
+    pub async fn has_result_document(&self, dossier_id: i64) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dossier_documents WHERE dossier_id = $1 AND role = 'result'")
+            .bind(dossier_id)
+            .fetch_one(&self.read)
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// What the counter recorded at reception, if the dossier was received there.
+    pub async fn dossier_reception(&self, dossier_id: i64) -> Result<Option<CounterReception>, StoreError> {
+        let row: Option<(String, i64, i64, Option<String>)> =
+            sqlx::query_as("SELECT papers, sets, fee_amount, fee_receipt FROM dossier_receptions WHERE dossier_id = $1")
+                .bind(dossier_id)
+                .fetch_optional(&self.read)
+                .await?;
+        let Some((papers, sets, fee, fee_receipt)) = row else { return Ok(None) };
+        let papers = serde_json::from_str(&papers).map_err(|_| corrupt(dossier_id, "reception papers"))?;
+        Ok(Some(CounterReception { papers, sets: sets as u32, fee: motcua_core::Money(fee), fee_receipt }))
+    }
+
+    /// The applicant's details from their latest dossier with this CCCD or tax code, for
+    /// the counter to prefill: (kind, name, phone, e-mail, address).
+    pub async fn latest_applicant(&self, id_number: &str) -> Result<Option<(String, String, String, Option<String>, Option<String>)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT applicant_kind, applicant_name, applicant_phone, applicant_email, applicant_address FROM dossiers \
+             WHERE applicant_id_number = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(id_number)
+        .fetch_optional(&self.read)
         .await?)
     }
 

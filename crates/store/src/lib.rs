@@ -6,6 +6,7 @@
 //! column type, comparison and index work on both databases and the event hash covers
 //! exactly what is stored.
 
+mod admin;
 mod bulk;
 mod catalogue;
 mod citizens;
@@ -22,6 +23,7 @@ mod reference;
 mod sql;
 mod users;
 
+pub use admin::{AdminActor, AuditRow, StaffAccount};
 pub use bulk::BulkDossier;
 pub use catalogue::{ImportReport, ProcedureRow};
 pub use citizens::{new_token, CitizenDocument, CitizenRow, CodeCheck, DraftRow, OutboxMessage, SignUp};

@@ -63,6 +63,11 @@ impl Store {
         Ok(())
     }
 
+    pub async fn unit_exists(&self, code: &str) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM admin_units WHERE code = $1").bind(code).fetch_one(&self.read).await?;
+        Ok(n > 0)
+    }
+
     pub async fn count_units(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM admin_units").fetch_one(&self.read).await?)
     }

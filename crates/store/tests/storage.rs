@@ -67,13 +67,13 @@ async fn a_provincial_catalogue_imports_idempotently() {
     for (name, store) in stores().await {
         let mut all: Vec<Procedure> = (0..2000).map(procedure).collect();
         let started = std::time::Instant::now();
-        let first = store.import_procedures(&all, now()).await.unwrap();
+        let first = store.import_procedures(&all, now(), None).await.unwrap();
         assert_eq!((first.inserted, first.updated, first.unchanged), (2000, 0, 0), "{name}");
         assert!(started.elapsed().as_secs() < 60, "{name}: import took {:?}", started.elapsed());
-        let again = store.import_procedures(&all, now()).await.unwrap();
+        let again = store.import_procedures(&all, now(), None).await.unwrap();
         assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 2000), "{name}");
         all[7].name = "Tên mới".into();
-        let changed = store.import_procedures(&all, now()).await.unwrap();
+        let changed = store.import_procedures(&all, now(), None).await.unwrap();
         assert_eq!((changed.inserted, changed.updated, changed.unchanged), (0, 1, 1999), "{name}");
         assert_eq!(store.count_procedures().await.unwrap(), 2000);
         assert_eq!(store.procedure_by_code("9.000007").await.unwrap().unwrap().procedure.name, "Tên mới");
@@ -95,7 +95,7 @@ async fn fixture(store: &Store) -> Fixture {
         .upsert_agency(&NewAgency { code: "H56.9", name: "UBND xã Thử", kind: "commune_people_committee", unit_code: None, parent_id: None, valid_from: "2025-07-01", valid_to: None })
         .await
         .unwrap();
-    store.import_procedures(&[procedure(1)], now()).await.unwrap();
+    store.import_procedures(&[procedure(1)], now(), None).await.unwrap();
     let procedure_id = store.procedure_by_code("9.000001").await.unwrap().unwrap().id;
     Fixture { agency, agency_code: AgencyCode::parse("H56.9").unwrap(), procedure_id }
 }
@@ -121,6 +121,7 @@ fn new_dossier(f: &Fixture, i: usize) -> (NewDossier, DossierFacts) {
         documents: vec![],
         citizen_id: None,
         draft_token: None,
+        reception: None,
     };
     (new, DossierFacts::new(f.agency, p.processing, steps, State::Draft))
 }

@@ -38,6 +38,13 @@ impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
         }
     }
 
+    /// Forgets everything (after an administrative change that touches many entries).
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.map.lock() {
+            map.clear();
+        }
+    }
+
     pub fn remove(&self, k: &K) {
         if let Ok(mut map) = self.map.lock() {
             map.remove(k);

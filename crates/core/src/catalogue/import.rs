@@ -87,6 +87,31 @@ struct Wrapped<'a> {
     procedures: Vec<&'a RawValue>,
 }
 
+/// A whole catalogue file checked for import: every row valid and every code once, or
+/// every problem by line (in Vietnamese), so that an import applies all or nothing.
+pub fn parse_for_import(text: &str, minutes_per_day: i64) -> Result<Vec<Procedure>, Vec<String>> {
+    let rows = parse_file(text, minutes_per_day).map_err(|(line, msg)| vec![format!("dòng {line}: {msg}")])?;
+    let mut good = Vec::with_capacity(rows.len());
+    let mut bad = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for row in rows {
+        match row.result {
+            Ok(p) => {
+                if let Some(first) = seen.insert(p.code.clone(), row.line) {
+                    bad.push(format!("dòng {}: code: mã thủ tục {} trùng với dòng {first}", row.line, p.code));
+                }
+                good.push(p);
+            }
+            Err(errs) => bad.extend(errs.0.into_iter().map(|e| format!("dòng {}: {}: {}", row.line, if e.path.is_empty() { "(bản ghi)" } else { &e.path }, e.message))),
+        }
+    }
+    if bad.is_empty() {
+        Ok(good)
+    } else {
+        Err(bad)
+    }
+}
+
 /// Splits an import file (`{"procedures": [...]}` or a bare array) into rows, each parsed
 /// and validated on its own. A file that is not JSON at all is one error with its line.
 pub fn parse_file(text: &str, minutes_per_day: i64) -> Result<Vec<ImportRow>, (usize, String)> {

@@ -6,7 +6,7 @@ mod procedure;
 mod search;
 mod workflow;
 
-pub use import::{parse_file, parse_procedure, ImportRow, RawProcedure};
+pub use import::{parse_file, parse_for_import, parse_procedure, ImportRow, RawProcedure};
 pub use search::{rank, rank_indexed, relevance, relevance_of, Searchable};
 pub use procedure::{agency_kind_label, DocumentKind, Fee, Level, OnlineLevel, Procedure, RequiredDocument};
 pub use workflow::{default_workflow, instantiate_workflow, needed_kinds, AgencyTarget, WorkflowStep};

@@ -12,6 +12,20 @@ use crate::{Store, StoreError};
 pub enum GroupBy {
     Agency,
     Field,
+    /// Month of reception in Vietnamese time (`2026-11`), for the trend.
+    Month,
+}
+
+/// What one officer did in a period: receptions, steps finished (forwarded, returned,
+/// approved) and how many of those within the step's own time budget.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct OfficerRow {
+    /// `user:<id>`
+    pub actor: String,
+    pub received: i64,
+    pub steps: i64,
+    pub steps_in_time: i64,
+    pub steps_late: i64,
 }
 
 /// One row of the dashboard.
@@ -30,6 +44,78 @@ pub struct DashboardRow {
     pub satisfied: i64,
 }
 
+/// A figure of the dashboard: a condition on a dossier that both the grouped count and the
+/// drill-down list apply, so that a number and the dossiers behind it always agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    Received,
+    Open,
+    Overdue,
+    Early,
+    OnTime,
+    Late,
+    Online,
+}
+
+impl Figure {
+    pub const ALL: [Figure; 7] = [Figure::Received, Figure::Open, Figure::Overdue, Figure::Early, Figure::OnTime, Figure::Late, Figure::Online];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Figure::Received => "tiep-nhan",
+            Figure::Open => "dang-giai-quyet",
+            Figure::Overdue => "qua-han",
+            Figure::Early => "truoc-han",
+            Figure::OnTime => "dung-han",
+            Figure::Late => "tre-han",
+            Figure::Online => "truc-tuyen",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Figure> {
+        Figure::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Figure::Received => "Tiếp nhận",
+            Figure::Open => "Đang giải quyết",
+            Figure::Overdue => "Quá hạn hiện tại",
+            Figure::Early => "Trước hạn",
+            Figure::OnTime => "Đúng hạn",
+            Figure::Late => "Trễ hạn",
+            Figure::Online => "Trực tuyến",
+        }
+    }
+
+    /// Adds the figure's condition on `d` (a dossier row); `now` decides what is overdue.
+    pub(crate) fn push_condition(self, q: &mut SqlBuilder, now: i64) {
+        const OPEN: &str = "d.state IN ('received', 'processing', 'supplement_requested')";
+        match self {
+            Figure::Received => q.push("1 = 1"),
+            Figure::Open => q.push(OPEN),
+            // A dossier waiting for the applicant's papers is never overdue.
+            Figure::Overdue => q.push("d.state IN ('received', 'processing') AND d.due_at < ").bind(now),
+            Figure::Early => q.push("d.outcome = 'early'"),
+            Figure::OnTime => q.push("d.outcome = 'on_time'"),
+            Figure::Late => q.push("d.outcome = 'late'"),
+            Figure::Online => q.push("d.channel = 'online'"),
+        };
+    }
+}
+
+/// Dossiers received by one of `agencies` in `[from, to)`, as the dashboard counts them.
+pub(crate) fn push_received_in(q: &mut SqlBuilder, agencies: &[i64], from: i64, to: i64) {
+    q.push("d.received_at >= ").bind(from).push(" AND d.received_at < ").bind(to).push(" AND d.receiving_agency_id IN (");
+    for (i, a) in agencies.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.bind(*a);
+    }
+    q.push(")");
+}
+
 impl Store {
     /// The dashboard rows for dossiers whose receiving agency is in `agencies`, received in
     /// `[from, to)` (milliseconds); `now` decides what is overdue.
@@ -37,36 +123,55 @@ impl Store {
         if agencies.is_empty() {
             return Ok(Vec::new());
         }
-        let key = match group {
-            GroupBy::Agency => "CAST(d.receiving_agency_id AS TEXT)",
-            GroupBy::Field => "p.field",
+        // Vietnamese time is UTC+7 all year (25,200,000 ms).
+        let key = match (group, self.backend) {
+            (GroupBy::Agency, _) => "CAST(d.receiving_agency_id AS TEXT)",
+            (GroupBy::Field, _) => "p.field",
+            (GroupBy::Month, crate::Backend::Sqlite) => "strftime('%Y-%m', (d.received_at + 25200000) / 1000, 'unixepoch')",
+            (GroupBy::Month, crate::Backend::Postgres) => "to_char(to_timestamp((d.received_at + 25200000) / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM')",
         };
-        let open = "d.state IN ('received', 'processing', 'supplement_requested')";
-        let mut q = SqlBuilder::new(&format!(
-            "SELECT {key} AS key, COUNT(*) AS received, \
-             SUM(CASE WHEN {open} THEN 1 ELSE 0 END) AS open, \
-             SUM(CASE WHEN {open} AND d.state <> 'supplement_requested' AND d.due_at < "
-        ));
-        q.bind(now);
+        let mut q = SqlBuilder::new(&format!("SELECT {key} AS key, COUNT(*) AS received"));
+        for (f, name) in [(Figure::Open, "open"), (Figure::Overdue, "overdue"), (Figure::Early, "early"), (Figure::OnTime, "on_time"), (Figure::Late, "late"), (Figure::Online, "online")] {
+            q.push(", SUM(CASE WHEN ");
+            f.push_condition(&mut q, now);
+            q.push(&format!(" THEN 1 ELSE 0 END) AS {name}"));
+        }
         q.push(
-            " THEN 1 ELSE 0 END) AS overdue, \
-             SUM(CASE WHEN d.outcome = 'early' THEN 1 ELSE 0 END) AS early, \
-             SUM(CASE WHEN d.outcome = 'on_time' THEN 1 ELSE 0 END) AS on_time, \
-             SUM(CASE WHEN d.outcome = 'late' THEN 1 ELSE 0 END) AS late, \
-             SUM(CASE WHEN d.channel = 'online' THEN 1 ELSE 0 END) AS online, \
-             COUNT(r.dossier_id) AS rated, \
+            ", COUNT(r.dossier_id) AS rated, \
              SUM(CASE WHEN r.satisfaction IN ('very_satisfied', 'satisfied') THEN 1 ELSE 0 END) AS satisfied \
-             FROM dossiers d JOIN procedures p ON p.id = d.procedure_id LEFT JOIN ratings r ON r.dossier_id = d.id \
-             WHERE d.received_at >= ",
+             FROM dossiers d JOIN procedures p ON p.id = d.procedure_id LEFT JOIN ratings r ON r.dossier_id = d.id WHERE ",
         );
-        q.bind(from).push(" AND d.received_at < ").bind(to).push(" AND d.receiving_agency_id IN (");
+        push_received_in(&mut q, agencies, from, to);
+        let order = if group == GroupBy::Month { "key" } else { "received DESC" };
+        q.push(&format!(" GROUP BY {key} ORDER BY {order}"));
+        Ok(sqlx::query_as_with(&q.sql, q.args).fetch_all(&self.read).await?)
+    }
+
+    /// Per officer, what they did in `[from, to)` on dossiers received by `agencies`
+    /// (`dossier_events_at` finds the period's events).
+    pub async fn officer_activity(&self, agencies: &[i64], from: i64, to: i64) -> Result<Vec<OfficerRow>, StoreError> {
+        if agencies.is_empty() {
+            return Ok(Vec::new());
+        }
+        let outcome = match self.backend {
+            crate::Backend::Sqlite => "json_extract(e.data, '$.step_outcome')",
+            crate::Backend::Postgres => "(e.data::json ->> 'step_outcome')",
+        };
+        let mut q = SqlBuilder::new(&format!(
+            "SELECT e.actor AS actor, SUM(CASE WHEN e.action = 'receive' THEN 1 ELSE 0 END) AS received, \
+             SUM(CASE WHEN {outcome} IS NOT NULL THEN 1 ELSE 0 END) AS steps, \
+             SUM(CASE WHEN {outcome} IN ('early', 'on_time') THEN 1 ELSE 0 END) AS steps_in_time, \
+             SUM(CASE WHEN {outcome} = 'late' THEN 1 ELSE 0 END) AS steps_late \
+             FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id WHERE e.actor LIKE 'user:%' AND e.at >= "
+        ));
+        q.bind(from).push(" AND e.at < ").bind(to).push(" AND d.receiving_agency_id IN (");
         for (i, a) in agencies.iter().enumerate() {
             if i > 0 {
                 q.push(", ");
             }
             q.bind(*a);
         }
-        q.push(&format!(") GROUP BY {key} ORDER BY received DESC"));
+        q.push(") GROUP BY e.actor ORDER BY steps DESC, received DESC");
         Ok(sqlx::query_as_with(&q.sql, q.args).fetch_all(&self.read).await?)
     }
 }

@@ -2,6 +2,7 @@
 //! first, filtered and searched, with keyset pagination (stable under inserts, no OFFSET
 //! scans); and the number of dossiers in each state of a scope.
 
+use super::dashboard::{push_received_in, Figure};
 use crate::dossiers::{DossierRow, DOSSIER_COLUMNS};
 use crate::sql::SqlBuilder;
 use crate::{Store, StoreError};
@@ -44,6 +45,20 @@ pub struct DossierFilter {
     pub before_id: Option<i64>,
     pub order: ListOrder,
     pub limit: i64,
+    /// The dossiers behind one number of the dashboard.
+    pub cell: Option<DashboardCell>,
+}
+
+/// One number of the leaders' dashboard: dossiers received by `agencies` in `[from, to)`
+/// (of one field, if given) meeting the figure's condition at `now`.
+#[derive(Debug, Clone)]
+pub struct DashboardCell {
+    pub agencies: Vec<i64>,
+    pub from: i64,
+    pub to: i64,
+    pub field: Option<String>,
+    pub figure: Figure,
+    pub now: i64,
 }
 
 impl Store {
@@ -77,6 +92,15 @@ impl Store {
         }
         if let Some(b) = f.due.before {
             q.push(" AND d.due_at < ").bind(b);
+        }
+        if let Some(c) = &f.cell {
+            q.push(" AND ");
+            push_received_in(&mut q, &c.agencies, c.from, c.to);
+            q.push(" AND ");
+            c.figure.push_condition(&mut q, c.now);
+            if let Some(field) = &c.field {
+                q.push(" AND d.procedure_id IN (SELECT id FROM procedures WHERE field = ").bind(field.clone()).push(")");
+            }
         }
         if f.open_only {
             q.push(" AND d.state IN ('submitted', 'received', 'processing', 'supplement_requested')");

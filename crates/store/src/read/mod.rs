@@ -4,6 +4,6 @@ mod dashboard;
 mod dossier_list;
 mod tracking_book;
 
-pub use dashboard::{DashboardRow, GroupBy};
-pub use dossier_list::{DossierFilter, DueWindow, ListOrder, NO_DUE};
+pub use dashboard::{DashboardRow, Figure, GroupBy, OfficerRow};
+pub use dossier_list::{DashboardCell, DossierFilter, DueWindow, ListOrder, NO_DUE};
 pub use tracking_book::BookRow;

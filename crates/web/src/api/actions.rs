@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bytes::Bytes;
-use motcua_core::dossier::{decide, Action, ActionKind, Actor, Delivery, SupplementItem};
+use motcua_core::dossier::{decide, Action, ActionKind, Actor, Delivery, SupplementItem, Transition};
 use motcua_core::ids::AgencyCode;
 use motcua_core::validation::FieldErrors;
 use motcua_store::{ActionContext, DossierRow, IdempotencyKey, StoredResponse};
@@ -24,6 +24,15 @@ use utoipa::ToSchema;
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct NoteBody {
     pub note: Option<String>,
+}
+
+/// The signing leader's approval.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ApproveBody {
+    pub note: Option<String>,
+    /// Issue the electronic result notice (PDF) with the approval, so that the result can
+    /// be returned online; a signed file can be attached from the dossier page instead.
+    pub generate_result: Option<bool>,
 }
 
 /// A reason (required).
@@ -95,7 +104,7 @@ pub(crate) fn parse_action(kind: ActionKind, body: &[u8]) -> Result<Action, ApiE
         ActionKind::Transfer => Action::Transfer,
         ActionKind::Supply => Action::Supply { note: note(parse_json::<NoteBody>(body)?.note) },
         ActionKind::Forward => Action::Forward { note: note(parse_json::<NoteBody>(body)?.note) },
-        ActionKind::Approve => Action::Approve { note: note(parse_json::<NoteBody>(body)?.note) },
+        ActionKind::Approve => Action::Approve { note: note(parse_json::<ApproveBody>(body)?.note) },
         ActionKind::RequestSupplement => {
             let b: SupplementRequestBody = parse_json(body)?;
             if b.items.is_empty() || b.items.len() > 50 {
@@ -174,6 +183,13 @@ async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: Strin
             return Ok(replay(r));
         }
     }
+    if let (Action::Approve { note }, Some(staff)) = (&action, &caller.0) {
+        if parse_json::<ApproveBody>(&body).ok().and_then(|b| b.generate_result) == Some(true) {
+            let doc = crate::pages::generated_result(&state, &d, &staff.0.full_name, note.as_deref().unwrap_or("")).await?;
+            let row = perform_with_documents(&state, &d, (&actor, &label), &action, &[doc], "result").await?;
+            return Ok((StatusCode::OK, Json(dossier_view(&state, &row, audience, None, None)?)).into_response());
+        }
+    }
     let render = |row: &DossierRow| match dossier_view(&state, row, audience, None, None) {
         Ok(v) => StoredResponse { status: 200, body: serde_json::to_string(&v).unwrap_or_default() },
         Err(e) => StoredResponse { status: 500, body: e.to_string() },
@@ -195,6 +211,19 @@ async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: Strin
     }
 }
 
+/// Decides an action on a dossier as it was read, and the receiving agency's code (the
+/// dossier code is issued from it at reception).
+async fn decided(state: &AppState, d: &DossierRow, actor: &Actor, action: &Action) -> Result<(Transition, AgencyCode), ApiError> {
+    let transition = decide(&d.facts()?, actor, action, state.now(), state.calendar_for(d.receiving_agency_id), &state.config.rules)?;
+    // An online return hands over the electronic result: there must be one to download.
+    if matches!(action, Action::ReturnResult { delivery: Delivery::Online }) && !state.store.has_result_document(d.id).await? {
+        return Err(ApiError::Conflict("Chưa có văn bản kết quả điện tử để trả trực tuyến: người ký cần đính kèm hoặc tạo văn bản kết quả khi phê duyệt".into()));
+    }
+    prepare_names(state, &[d]).await?;
+    let agency_code = AgencyCode::parse(&state.names.agency(d.receiving_agency_id).code).map_err(|_| ApiError::Internal("stored agency code".into()))?;
+    Ok((transition, agency_code))
+}
+
 /// Decides an action with core and commits it: the one path every action takes, from the
 /// API and from the pages alike.
 pub(crate) async fn perform(
@@ -205,21 +234,29 @@ pub(crate) async fn perform(
     action: &Action,
     idem: Option<(&IdempotencyKey, motcua_store::Render<'_>)>,
 ) -> Result<motcua_store::ActionOutcome, ApiError> {
-    let now = state.now();
-    let transition = decide(&d.facts()?, actor, action, now, state.calendar_for(d.receiving_agency_id), &state.config.rules)?;
-    prepare_names(state, &[d]).await?;
-    let agency_code = AgencyCode::parse(&state.names.agency(d.receiving_agency_id).code).map_err(|_| ApiError::Internal("stored agency code".into()))?;
-    let ctx = ActionContext { actor: label, now, agency_code: &agency_code, code_format: &state.config.code_format };
+    let (transition, agency_code) = decided(state, d, actor, action).await?;
+    let ctx = ActionContext { actor: label, now: state.now(), agency_code: &agency_code, code_format: &state.config.code_format };
     Ok(state.store.apply_action(d, &transition, &ctx, idem).await?)
+}
+
+/// An action with the documents it brings (a supplement's papers, an approval's result),
+/// in one transaction.
+pub(crate) async fn perform_with_documents(
+    state: &AppState,
+    d: &DossierRow,
+    (actor, label): (&Actor, &str),
+    action: &Action,
+    documents: &[motcua_store::NewDocument],
+    role: &str,
+) -> Result<DossierRow, ApiError> {
+    let (transition, agency_code) = decided(state, d, actor, action).await?;
+    let ctx = ActionContext { actor: label, now: state.now(), agency_code: &agency_code, code_format: &state.config.code_format };
+    Ok(state.store.apply_action_with_documents(d, &transition, &ctx, documents, role).await?.dossier)
 }
 
 /// The applicant supplies the missing papers: the Supply action and the files, together.
 pub(crate) async fn supply_with_files(state: &AppState, d: &DossierRow, files: &[crate::api::submission::Upload], names: &[String]) -> Result<DossierRow, ApiError> {
-    let now = state.now();
     let action = Action::Supply { note: Some(format!("Bổ sung trực tuyến {} tệp", files.len())) };
-    let transition = decide(&d.facts()?, &Actor::Applicant, &action, now, state.calendar_for(d.receiving_agency_id), &state.config.rules)?;
-    prepare_names(state, &[d]).await?;
-    let agency_code = AgencyCode::parse(&state.names.agency(d.receiving_agency_id).code).map_err(|_| ApiError::Internal("stored agency code".into()))?;
     let mut documents = Vec::with_capacity(files.len());
     for (f, name) in files.iter().zip(names) {
         let blob = state.blobs.put(&f.bytes).await?;
@@ -231,8 +268,7 @@ pub(crate) async fn supply_with_files(state: &AppState, d: &DossierRow, files: &
             original_name: f.file_name.clone(),
         });
     }
-    let ctx = ActionContext { actor: "applicant", now, agency_code: &agency_code, code_format: &state.config.code_format };
-    Ok(state.store.apply_action_with_documents(d, &transition, &ctx, &documents, "supplement").await?.dossier)
+    perform_with_documents(state, d, (&Actor::Applicant, "applicant"), &action, &documents, "supplement").await
 }
 
 macro_rules! action_endpoint {
@@ -259,7 +295,7 @@ action_endpoint!(supply, ActionKind::Supply, "/api/v1/dossiers/{code}/supply", N
 action_endpoint!(transfer, ActionKind::Transfer, "/api/v1/dossiers/{code}/transfer", NoteBody, "Send a received dossier to the first workflow step (reception).");
 action_endpoint!(forward, ActionKind::Forward, "/api/v1/dossiers/{code}/forward", NoteBody, "Finish the current step and pass to the next (the step's role).");
 action_endpoint!(return_to_step, ActionKind::ReturnToStep, "/api/v1/dossiers/{code}/return-to-step", ReturnToStepBody, "Send back to an earlier step with a reason.");
-action_endpoint!(approve, ActionKind::Approve, "/api/v1/dossiers/{code}/approve", NoteBody, "Approve the result at the last step (signing leader).");
+action_endpoint!(approve, ActionKind::Approve, "/api/v1/dossiers/{code}/approve", ApproveBody, "Approve the result at the last step (signing leader).");
 action_endpoint!(reject, ActionKind::Reject, "/api/v1/dossiers/{code}/reject", RejectBody, "Refuse the dossier with a reason.");
 action_endpoint!(stop, ActionKind::Stop, "/api/v1/dossiers/{code}/stop", ReasonBody, "Stop processing before a result exists.");
 action_endpoint!(extend, ActionKind::Extend, "/api/v1/dossiers/{code}/extend", ExtendBody, "Record the apology and the new due date (once; still counts late).");

@@ -12,8 +12,9 @@ use axum::Json;
 use motcua_core::catalogue::OnlineLevel;
 use motcua_core::dossier::{decide, Action, Actor, Channel, DossierFacts, Role, State as DState};
 use motcua_core::ids::{AgencyCode, Cccd, Phone, TaxCode};
+use motcua_core::reception::CounterReception;
 use motcua_core::validation::FieldErrors;
-use motcua_store::read::{DossierFilter, DueWindow, ListOrder, NO_DUE};
+use motcua_store::read::{DashboardCell, DossierFilter, DueWindow, ListOrder, NO_DUE};
 use motcua_store::{ActionContext, DossierRow, IdempotencyKey, NewDocument, NewDossier, StoredResponse};
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
@@ -71,7 +72,7 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
             return Ok(replay(r));
         }
     }
-    match submit(&state, caller.0.as_ref(), &sub.body, &sub.uploads, idem.as_ref(), false, None).await? {
+    match submit(&state, caller.0.as_ref(), &sub.body, &sub.uploads, idem.as_ref(), false, Origin::Api).await? {
         Submitted::Replayed(r) => Ok(replay(r)),
         Submitted::Valid => Err(ApiError::Internal("validation-only submission from the API".into())),
         Submitted::Created(dossier, audience) => {
@@ -87,6 +88,15 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
 pub(crate) struct PortalOrigin {
     pub citizen_id: Option<i64>,
     pub draft_token: String,
+}
+
+/// Who hands a submission in, beyond the caller.
+#[derive(Clone, Copy)]
+pub(crate) enum Origin<'a> {
+    Api,
+    Portal(&'a PortalOrigin),
+    /// The counter's reception screen, with its checklist and fee.
+    Counter(&'a CounterReception),
 }
 
 /// What a submission led to.
@@ -108,7 +118,7 @@ pub(crate) async fn submit(
     uploads: &[super::submission::Upload],
     idem: Option<&IdempotencyKey>,
     validate_only: bool,
-    origin: Option<&PortalOrigin>,
+    origin: Origin<'_>,
 ) -> Result<Submitted, ApiError> {
     let now = state.now();
     let mut e = FieldErrors::default();
@@ -254,8 +264,18 @@ pub(crate) async fn submit(
         processing: procedure.procedure.processing,
         steps,
         documents: new_docs,
-        citizen_id: origin.and_then(|o| o.citizen_id),
-        draft_token: origin.map(|o| o.draft_token.clone()),
+        citizen_id: match origin {
+            Origin::Portal(o) => o.citizen_id,
+            _ => None,
+        },
+        draft_token: match origin {
+            Origin::Portal(o) => Some(o.draft_token.clone()),
+            _ => None,
+        },
+        reception: match origin {
+            Origin::Counter(r) if staff.is_some() => Some(r.clone()),
+            _ => None,
+        },
     };
     let actor_label = staff.as_ref().map(Staff::label).unwrap_or_else(|| "applicant".into());
     let ctx = ActionContext { actor: &actor_label, now, agency_code: &agency_code, code_format: &state.config.code_format };
@@ -375,12 +395,12 @@ fn parse_instant(e: &mut FieldErrors, path: &str, v: &Option<String>) -> Option<
         (status = 422, body = crate::error::ErrorBody)))]
 pub async fn list(State(state): State<AppState>, caller: ApiCaller, Query(q): Query<ListQuery>) -> Result<Json<DossierPage>, ApiError> {
     let staff = caller.0.ok_or(ApiError::Unauthorized)?;
-    let page = list_page(&state, &staff, &q).await?;
+    let page = list_page(&state, &staff, &q, None).await?;
     Ok(Json(page))
 }
 
 /// One page of the staff list (shared by the API and the staff pages).
-pub async fn list_page(state: &AppState, staff: &Staff, q: &ListQuery) -> Result<DossierPage, ApiError> {
+pub async fn list_page(state: &AppState, staff: &Staff, q: &ListQuery, cell: Option<DashboardCell>) -> Result<DossierPage, ApiError> {
     let mut e = FieldErrors::default();
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
@@ -453,6 +473,7 @@ pub async fn list_page(state: &AppState, staff: &Staff, q: &ListQuery) -> Result
         before_id,
         order: if urgent { ListOrder::Urgent(after_urgent) } else { ListOrder::Newest },
         limit: limit + 1,
+        cell,
     };
     let rows = state.store.list_dossiers(&filter).await?;
     let more = rows.len() as i64 > limit;

@@ -2,7 +2,7 @@
 //! best match first), filters, pages; and each procedure's page with a QR code of its
 //! address for the counter's notice board, and a printable view.
 
-use super::render;
+use super::{render, url_encode};
 use crate::app::AppState;
 use crate::error::ApiError;
 use askama::Template;
@@ -62,15 +62,6 @@ pub struct CatalogueQuery {
     trang: Option<usize>,
 }
 
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 pub async fn search(State(state): State<AppState>, Query(q): Query<CatalogueQuery>) -> Response {
     let text = q.q.unwrap_or_default().chars().take(200).collect::<String>();
@@ -105,7 +96,7 @@ pub async fn search(State(state): State<AppState>, Query(q): Query<CatalogueQuer
     let ranked = rank_indexed(&w, filtered);
     let total = ranked.len();
     let items = ranked.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|p| line(p)).collect();
-    let link = |n: usize| format!("/thu-tuc?q={}&linh-vuc={}&cap={}&co-quan={}&trang={n}", encode(&text), encode(&field), encode(&level), encode(&agency));
+    let link = |n: usize| format!("/thu-tuc?q={}&linh-vuc={}&cap={}&co-quan={}&trang={n}", url_encode(&text), url_encode(&field), url_encode(&level), url_encode(&agency));
     render(CataloguePage {
         q: text.clone(),
         field: field.clone(),

@@ -12,7 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
-use motcua_store::read::{DashboardRow, GroupBy};
+use motcua_store::read::{DashboardRow, Figure, GroupBy, OfficerRow};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -26,12 +26,28 @@ pub struct DashboardQuery {
 
 pub struct Line {
     label: String,
-    /// Agency code for drill-down links (empty when grouped by field).
-    agency: String,
+    /// Each counted figure with the address of the dossiers behind it.
+    cells: Vec<(i64, String)>,
     row: DashboardRow,
     on_time_rate: String,
     online_share: String,
     satisfaction: String,
+}
+
+/// One officer's work in the period.
+pub struct OfficerLine {
+    name: String,
+    row: OfficerRow,
+    in_time_rate: String,
+}
+
+/// One bar of the monthly trend: month, received, finished in time, late (heights in px).
+pub struct Bar {
+    label: String,
+    x: usize,
+    received: (i64, i64),
+    in_time: (i64, i64),
+    late: (i64, i64),
 }
 
 #[derive(Template)]
@@ -39,9 +55,12 @@ pub struct Line {
 struct DashboardPage {
     from: String,
     to: String,
-    by_field: bool,
+    /// co-quan | linh-vuc | thang | can-bo
+    by: String,
+    officers: Vec<OfficerLine>,
+    bars: Vec<Bar>,
+    /// The rows, then the total.
     lines: Vec<Line>,
-    total: Line,
 }
 
 fn pct(n: i64, d: i64) -> String {
@@ -52,13 +71,22 @@ fn pct(n: i64, d: i64) -> String {
     }
 }
 
-fn line(label: String, agency: String, row: DashboardRow) -> Line {
+/// `whose` narrows the drill-down to a receiving agency or a field (empty: the whole scope).
+fn line(label: String, period: &str, whose: &str, row: DashboardRow) -> Line {
+    let figures = [
+        (row.received, Figure::Received),
+        (row.open, Figure::Open),
+        (row.overdue, Figure::Overdue),
+        (row.early, Figure::Early),
+        (row.on_time, Figure::OnTime),
+        (row.late, Figure::Late),
+    ];
     Line {
+        cells: figures.iter().map(|(n, f)| (*n, format!("/can-bo?sap_xep=moi&so_lieu={}{period}{whose}", f.as_str()))).collect(),
         on_time_rate: pct(row.early + row.on_time, row.early + row.on_time + row.late),
         online_share: pct(row.online, row.received),
         satisfaction: pct(row.satisfied, row.rated),
         label,
-        agency,
         row,
     }
 }
@@ -77,12 +105,25 @@ pub async fn dashboard(State(state): State<AppState>, staff: WebStaff, Query(q):
         if to < from {
             return Err(ApiError::field("den", "Ngày cuối kỳ phải từ ngày đầu kỳ trở đi"));
         }
-        let by_field = q.theo.as_deref() == Some("linh-vuc");
+        let by: &'static str = match q.theo.as_deref() {
+            Some("linh-vuc") => "linh-vuc",
+            Some("thang") => "thang",
+            Some("can-bo") => "can-bo",
+            _ => "co-quan",
+        };
+        let by_field = by == "linh-vuc";
+        let group = match by {
+            "linh-vuc" => GroupBy::Field,
+            "thang" => GroupBy::Month,
+            _ => GroupBy::Agency,
+        };
         let start = motcua_store::ms(motcua_core::time::from_local(from.and_hms_opt(0, 0, 0).unwrap_or_default()));
         let end = motcua_store::ms(motcua_core::time::from_local(to.succ_opt().unwrap_or(to).and_hms_opt(0, 0, 0).unwrap_or_default()));
         let scope = staff.agencies();
-        let rows = state.store.dashboard(&scope, start, end, motcua_store::ms(state.now()), if by_field { GroupBy::Field } else { GroupBy::Agency }).await?;
+        let officers = if by == "can-bo" { officer_lines(&state, &scope, start, end).await? } else { Vec::new() };
+        let rows = state.store.dashboard(&scope, start, end, motcua_store::ms(state.now()), group).await?;
         state.names.ensure(&state, &scope, None).await?;
+        let period = format!("&tu={}&den={}", from.format("%Y-%m-%d"), to.format("%Y-%m-%d"));
         let mut total = DashboardRow::default();
         let mut lines = Vec::with_capacity(rows.len());
         for r in rows {
@@ -95,18 +136,23 @@ pub async fn dashboard(State(state): State<AppState>, staff: WebStaff, Query(q):
             total.online += r.online;
             total.rated += r.rated;
             total.satisfied += r.satisfied;
-            let (label, agency) = if by_field {
-                (r.key.clone(), String::new())
+            let (label, whose) = if by_field {
+                (r.key.clone(), format!("&linh_vuc={}", super::url_encode(&r.key)))
+            } else if group == GroupBy::Month {
+                // A month's dossiers: the period narrowed to that month.
+                let (label, first, last) = month_bounds(&r.key, from, to);
+                lines.push(line(label, &format!("&tu={first}&den={last}"), "", r));
+                continue;
             } else {
                 let a = state.names.agency(r.key.parse().unwrap_or_default());
-                (a.name, a.code)
+                (a.name, format!("&co_quan_nhan={}", super::url_encode(&a.code)))
             };
-            lines.push(line(label, agency, r));
+            lines.push(line(label, &period, &whose, r));
         }
-        let total = line("Tổng cộng".into(), String::new(), total);
+        let total = line("Tổng cộng".into(), &period, "", total);
         if q.format.as_deref() == Some("xlsx") {
             let file = format!("bang-dieu-khien-{}-{}.xlsx", from.format("%Y%m%d"), to.format("%Y%m%d"));
-            let bytes = tokio::task::spawn_blocking(move || xlsx(&lines, &total, by_field)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
+            let bytes = tokio::task::spawn_blocking(move || xlsx(&lines, &total, by)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
             return Ok((
                 [
                     (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
@@ -116,19 +162,60 @@ pub async fn dashboard(State(state): State<AppState>, staff: WebStaff, Query(q):
             )
                 .into_response());
         }
-        Ok(render(DashboardPage { from: from.format("%Y-%m-%d").to_string(), to: to.format("%Y-%m-%d").to_string(), by_field, lines, total }))
+        let bars = if group == GroupBy::Month { bars(&lines) } else { Vec::new() };
+        lines.push(total);
+        Ok(render(DashboardPage { from: from.format("%Y-%m-%d").to_string(), to: to.format("%Y-%m-%d").to_string(), by: by.to_string(), officers, bars, lines }))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
-fn xlsx(lines: &[Line], total: &Line, by_field: bool) -> Result<Vec<u8>, ApiError> {
+/// "2026-11" within the period → ("Tháng 11/2026", first day, last day), both clipped to it.
+fn month_bounds(key: &str, from: NaiveDate, to: NaiveDate) -> (String, NaiveDate, NaiveDate) {
+    let first = NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d").unwrap_or(from);
+    let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
+    let last = next.pred_opt().unwrap_or(first);
+    (format!("Tháng {}", first.format("%m/%Y")), first.max(from), last.min(to))
+}
+
+/// The monthly trend as bars scaled to the busiest month (120 px).
+fn bars(lines: &[Line]) -> Vec<Bar> {
+    let max = lines.iter().map(|l| l.row.received).max().unwrap_or(0).max(1);
+    let h = |n: i64| (n, n * 120 / max);
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Bar {
+            label: l.label.trim_start_matches("Tháng ").to_string(),
+            x: 40 + i * 56,
+            received: h(l.row.received),
+            in_time: h(l.row.early + l.row.on_time),
+            late: h(l.row.late),
+        })
+        .collect()
+}
+
+async fn officer_lines(state: &AppState, scope: &[i64], start: i64, end: i64) -> Result<Vec<OfficerLine>, ApiError> {
+    let rows = state.store.officer_activity(scope, start, end).await?;
+    let ids: Vec<i64> = rows.iter().filter_map(|r| r.actor.strip_prefix("user:").and_then(|i| i.parse().ok())).collect();
+    let names = state.store.user_names(&ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OfficerLine {
+            name: r.actor.strip_prefix("user:").and_then(|i| i.parse::<i64>().ok()).and_then(|i| names.get(&i).cloned()).unwrap_or_else(|| r.actor.clone()),
+            in_time_rate: pct(r.steps_in_time, r.steps_in_time + r.steps_late),
+            row: r,
+        })
+        .collect())
+}
+
+fn xlsx(lines: &[Line], total: &Line, by: &str) -> Result<Vec<u8>, ApiError> {
     use rust_xlsxwriter::{Format, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| ApiError::Internal(format!("xlsx: {e}"));
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let bold = Format::new().set_bold();
-    let headers = [if by_field { "Lĩnh vực" } else { "Cơ quan" }, "Tiếp nhận", "Đang giải quyết", "Quá hạn hiện tại", "Trước hạn", "Đúng hạn", "Trễ hạn", "Trực tuyến", "Lượt đánh giá", "Hài lòng"];
+    let headers = [match by { "linh-vuc" => "Lĩnh vực", "thang" => "Tháng", _ => "Cơ quan" }, "Tiếp nhận", "Đang giải quyết", "Quá hạn hiện tại", "Trước hạn", "Đúng hạn", "Trễ hạn", "Trực tuyến", "Lượt đánh giá", "Hài lòng"];
     for (c, h) in headers.iter().enumerate() {
         ws.write_with_format(0, c as u16, *h, &bold).map_err(err)?;
     }

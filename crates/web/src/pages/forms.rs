@@ -72,7 +72,11 @@ struct Context {
     parent_agency: Option<String>,
     legal_basis: String,
     processing: String,
+    /// What the procedure results in (the catalogue's "kết quả").
+    result: String,
     documents: Vec<(String, String, u32)>,
+    /// What the counter recorded, when received there.
+    reception: Option<motcua_core::reception::CounterReception>,
     names: HashMap<i64, String>,
     lookup_url: String,
 }
@@ -130,7 +134,12 @@ fn build(n: &str, c: &Context, state: &AppState) -> Result<OfficialForm, ApiErro
                 widths: vec![0.7, 6.0, 2.0, 1.3],
                 rows: c.documents.iter().enumerate().map(|(i, (name, kind, count))| vec![format!("{}", i + 1), name.clone(), kind.clone(), count.to_string()]).collect(),
             });
-            f.blocks.push(Block::Field("Số lượng hồ sơ:".into(), "01 (bộ)".into()));
+            let sets = c.reception.as_ref().map(|r| r.sets).unwrap_or(1);
+            f.blocks.push(Block::Field("Số lượng hồ sơ:".into(), format!("{sets:02} (bộ)")));
+            if let Some(r) = c.reception.as_ref().filter(|r| r.fee.0 > 0) {
+                let receipt = r.fee_receipt.as_deref().map(|n| format!(" (biên lai số {n})")).unwrap_or_default();
+                f.blocks.push(Block::Field("Phí, lệ phí đã thu:".into(), format!("{}{receipt}", r.fee.display_vnd())));
+            }
             f.blocks.push(Block::Field("Thời gian giải quyết theo quy định:".into(), c.processing.clone()));
             f.blocks.push(Block::Field("Thời gian nhận hồ sơ:".into(), long_time(s.received_at.as_deref())));
             f.blocks.push(Block::Field("Thời gian trả kết quả:".into(), long_time(s.due_at.as_deref())));
@@ -234,6 +243,68 @@ fn build(n: &str, c: &Context, state: &AppState) -> Result<OfficialForm, ApiErro
     })
 }
 
+/// Everything the forms print about a dossier, loaded once.
+async fn load_context(state: &AppState, d: &motcua_store::DossierRow, events: &[motcua_store::EventRow]) -> Result<Context, ApiError> {
+    prepare_names(state, &[d]).await?;
+    let documents = state.store.dossier_documents(d.id).await?;
+    let view = dossier_view(state, d, Audience::Staff, Some(events), Some(documents.clone()))?;
+    let procedure = state.store.procedure_by_id(d.procedure_id).await?.ok_or(ApiError::NotFound)?;
+    let p = &procedure.procedure;
+    // The papers received: as the counter checked them, else the files given for each
+    // required paper, else the required papers themselves.
+    let reception = state.store.dossier_reception(d.id).await?;
+    let documents = if let Some(r) = &reception {
+        r.papers.iter().map(|x| (x.name.clone(), x.form.label_vi().to_string(), x.count)).collect()
+    } else if documents.is_empty() {
+        p.documents.iter().filter(|x| x.mandatory).map(|x| (x.name.clone(), x.kind.label_vi().to_string(), x.count)).collect()
+    } else {
+        documents
+            .iter()
+            .filter(|x| x.role != "result")
+            .map(|x| {
+                let kind = p.documents.iter().find(|r| r.name == x.name).map(|r| r.kind.label_vi()).unwrap_or("Bản điện tử");
+                (x.name.clone(), format!("{kind} (tệp {})", x.original_name), 1)
+            })
+            .collect()
+    };
+    let agency = state.store.agency_by_id(d.receiving_agency_id).await?.ok_or(ApiError::NotFound)?;
+    let parent_agency = match agency.parent_id {
+        Some(pid) => state.store.agency_by_id(pid).await?.map(|a| a.name),
+        None => None,
+    };
+    let place = state
+        .store
+        .agency_provinces(&state.today())
+        .await?
+        .into_iter()
+        .find(|(a, _, _)| *a == agency.code)
+        .map(|(_, _, name)| name.trim_start_matches("Tỉnh ").trim_start_matches("Thành phố ").to_string())
+        .unwrap_or_default();
+    let user_ids: Vec<i64> = events.iter().filter_map(|e| e.actor.strip_prefix("user:").and_then(|i| i.parse().ok())).collect();
+    let names = state.store.user_names(&user_ids).await?;
+    let code_text = view.summary.code.clone().unwrap_or_else(|| view.summary.reference.clone());
+    Ok(Context {
+        lookup_url: format!("{}/tra-cuu?ma={code_text}", state.config.public_url.trim_end_matches('/')),
+        code: code_text,
+        view,
+        place,
+        parent_agency,
+        legal_basis: p.legal_basis.clone(),
+        processing: p.processing.label_vi(),
+        result: p.result.clone(),
+        documents,
+        reception,
+        names,
+    })
+}
+
+async fn to_pdf(form: OfficialForm) -> Result<Vec<u8>, ApiError> {
+    tokio::task::spawn_blocking(move || motcua_pdf::official_form(&form))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
 pub async fn form_pdf(State(state): State<AppState>, staff: WebStaff, Path((code, n)): Path<(String, String)>) -> Response {
     let result: Result<Response, ApiError> = async {
         let staff = staff.0.ok_or(ApiError::Unauthorized)?;
@@ -241,59 +312,32 @@ pub async fn form_pdf(State(state): State<AppState>, staff: WebStaff, Path((code
         if !staff_sees_row(&staff, &d)? {
             return Err(ApiError::NotFound);
         }
-        prepare_names(&state, &[&d]).await?;
-        let documents = state.store.dossier_documents(d.id).await?;
-        let view = dossier_view(&state, &d, Audience::Staff, Some(&events), Some(documents.clone()))?;
-        let procedure = state.store.procedure_by_id(d.procedure_id).await?.ok_or(ApiError::NotFound)?;
-        let p = &procedure.procedure;
-        // The papers received: the files given for each required paper, or the required
-        // papers themselves for a counter reception without scans.
-        let documents = if documents.is_empty() {
-            p.documents.iter().filter(|x| x.mandatory).map(|x| (x.name.clone(), x.kind.label_vi().to_string(), x.count)).collect()
-        } else {
-            documents
-                .iter()
-                .map(|x| {
-                    let kind = p.documents.iter().find(|r| r.name == x.name).map(|r| r.kind.label_vi()).unwrap_or("Bản điện tử");
-                    (x.name.clone(), format!("{kind} (tệp {})", x.original_name), 1)
-                })
-                .collect()
-        };
-        let agency = state.store.agency_by_id(d.receiving_agency_id).await?.ok_or(ApiError::NotFound)?;
-        let parent_agency = match agency.parent_id {
-            Some(pid) => state.store.agency_by_id(pid).await?.map(|a| a.name),
-            None => None,
-        };
-        let place = state
-            .store
-            .agency_provinces(&state.today())
-            .await?
-            .into_iter()
-            .find(|(a, _, _)| *a == agency.code)
-            .map(|(_, _, name)| name.trim_start_matches("Tỉnh ").trim_start_matches("Thành phố ").to_string())
-            .unwrap_or_default();
-        let user_ids: Vec<i64> = events.iter().filter_map(|e| e.actor.strip_prefix("user:").and_then(|i| i.parse().ok())).collect();
-        let names = state.store.user_names(&user_ids).await?;
-        let code_text = view.summary.code.clone().unwrap_or_else(|| view.summary.reference.clone());
-        let context = Context {
-            lookup_url: format!("{}/tra-cuu?ma={code_text}", state.config.public_url.trim_end_matches('/')),
-            code: code_text,
-            view,
-            place,
-            parent_agency,
-            legal_basis: p.legal_basis.clone(),
-            processing: p.processing.label_vi(),
-            documents,
-            names,
-        };
+        let context = load_context(&state, &d, &events).await?;
         let form = build(&n, &context, &state)?;
         let file = format!("mau-{n}-{}.pdf", context.code);
-        let pdf = tokio::task::spawn_blocking(move || motcua_pdf::official_form(&form))
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let pdf = to_pdf(form).await?;
         Ok(([(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, format!("inline; filename=\"{file}\""))], pdf).into_response())
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The result notice the signing leader issues with the approval when no signed file is
+/// attached: what was decided, for whom, by whom and when, with the lookup QR. Procedures
+/// whose result is a certificate of their own still need that certificate attached.
+pub(crate) async fn result_notice(state: &AppState, d: &motcua_store::DossierRow, signer: &str, note: &str) -> Result<Vec<u8>, ApiError> {
+    let (_, events) = state.store.dossier_with_events(d.public_id()).await?.ok_or(ApiError::NotFound)?;
+    let c = load_context(state, d, &events).await?;
+    let now = motcua_core::time::to_local(state.now()).format("%Y-%m-%dT%H:%M:%S+07:00").to_string();
+    let mut f = base(&c, "", format!("{}/TBKQ", book_number(&c.code)), "Thông báo kết quả giải quyết thủ tục hành chính", Some(&now), state);
+    f.blocks.extend(applicant_blocks(&c));
+    f.blocks.push(Block::Field("Kết quả giải quyết:".into(), c.result.clone()));
+    if !note.trim().is_empty() {
+        f.blocks.push(Block::Field("Nội dung:".into(), note.trim().to_string()));
+    }
+    f.blocks.push(Block::Field("Ngày phê duyệt:".into(), long_time(Some(&now))));
+    f.blocks.push(Block::Paragraph("Văn bản điện tử có giá trị như bản giấy; tra cứu tính xác thực bằng mã QR.".into()));
+    f.signers = vec![("Người ký".into(), signer.to_string())];
+    f.qr = Some((c.lookup_url.clone(), "Tra cứu hồ sơ: quét mã hoặc mở địa chỉ, nhập mã hồ sơ và số điện thoại.".into()));
+    to_pdf(f).await
 }

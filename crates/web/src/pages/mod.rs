@@ -16,6 +16,7 @@ use motcua_core::dossier::State as DState;
 use serde::Deserialize;
 
 mod account;
+mod admin;
 mod catalogue;
 mod dashboard;
 pub(crate) mod errors;
@@ -24,6 +25,7 @@ mod forms;
 mod staff_actions;
 mod staff_feedback;
 mod rating;
+mod reception;
 mod statistics;
 mod submit;
 mod tracking_book;
@@ -35,6 +37,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/nop-ho-so/{code}", get(submit::form).post(submit::post))
         .route("/nop-ho-so/xem-lai/{token}", get(submit::review).post(submit::confirm))
         .route("/tra-cuu/bo-sung", axum::routing::post(supply))
+        .route("/can-bo/tiep-nhan", get(reception::form).post(reception::post))
+        .route("/can-bo/quan-tri/thu-tuc", axum::routing::post(admin::import))
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes));
     Router::new()
         .merge(uploads)
@@ -48,11 +52,19 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/can-bo/ho-so/{code}/thao-tac/{action}", axum::routing::post(staff_actions::act))
         .route("/can-bo/ho-so/{code}/tep/{id}", get(staff_file))
         .route("/can-bo/phan-anh", get(staff_feedback::list))
+        .route("/can-bo/quan-tri", get(admin::show))
+        .route("/can-bo/quan-tri/nhat-ky", get(admin::audit_log))
+        .route("/can-bo/quan-tri/can-bo", axum::routing::post(admin::create_staff))
+        .route("/can-bo/quan-tri/can-bo/{id}/quyen", axum::routing::post(admin::grant))
+        .route("/can-bo/quan-tri/can-bo/{id}/khoa", axum::routing::post(admin::lock))
+        .route("/can-bo/quan-tri/can-bo/{id}/mat-khau", axum::routing::post(admin::password))
+        .route("/can-bo/quan-tri/co-quan", axum::routing::post(admin::save_agency))
         .route("/can-bo/so-theo-doi", get(tracking_book::book))
         .route("/can-bo/bang-dieu-khien", get(dashboard::dashboard))
         .route("/can-bo/phan-anh/{code}", axum::routing::post(staff_feedback::answer))
         .route("/tra-cuu", get(lookup_form).post(lookup))
         .route("/tra-cuu/rut-ho-so", axum::routing::post(withdraw))
+        .route("/tra-cuu/ket-qua", axum::routing::post(download_result))
         .route("/thong-ke", get(statistics::statistics))
         .route("/danh-gia", get(rating::form).post(rating::submit))
         .route("/phan-anh", get(feedback::show).post(feedback::submit))
@@ -76,6 +88,30 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/thu-tuc/{code}", get(catalogue::procedure))
         .route("/thu-tuc/{code}/in", get(catalogue::printable))
         .layer(axum::middleware::map_response(errors::html_errors))
+}
+
+/// The result notice generated at approval, stored as the dossier's result document.
+pub(crate) async fn generated_result(state: &AppState, d: &motcua_store::DossierRow, signer: &str, note: &str) -> Result<motcua_store::NewDocument, ApiError> {
+    let pdf = forms::result_notice(state, d, signer, note).await?;
+    let blob = state.blobs.put(&pdf).await?;
+    Ok(motcua_store::NewDocument {
+        name: "Văn bản kết quả giải quyết".into(),
+        sha256: blob.sha256,
+        size: blob.size,
+        content_type: "application/pdf".into(),
+        original_name: format!("thong-bao-ket-qua-{}.pdf", d.public_id()),
+    })
+}
+
+/// Encodes a value for a query string.
+pub(crate) fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 pub(crate) fn render(t: impl Template) -> Response {
@@ -235,6 +271,15 @@ struct StaffList {
     /// Agencies whose tracking book this officer may print (code, name), and today.
     book_agencies: Vec<(String, String)>,
     today: String,
+    /// Whether this officer receives dossiers at a counter.
+    can_receive: bool,
+    /// What a dashboard drill-down shows (empty for the queue).
+    drill_label: String,
+    /// The query string of the current filters, for the next page's link.
+    filters: String,
+    procedure: String,
+    due_window: String,
+    is_admin: bool,
     items: Vec<Line>,
     next: Option<String>,
     error: Option<String>,
@@ -249,30 +294,87 @@ struct StaffListQuery {
     /// `moi` for newest first; default: most urgent first among open dossiers.
     sap_xep: Option<String>,
     cursor: Option<String>,
+    /// Procedure code.
+    thu_tuc: Option<String>,
+    /// `qua-han` (overdue now) or `sap-den-han` (due within the warning window).
+    han: Option<String>,
+    /// A number of the dashboard: its figure, period, receiving agency or field.
+    so_lieu: Option<String>,
+    tu: Option<String>,
+    den: Option<String>,
+    co_quan_nhan: Option<String>,
+    linh_vuc: Option<String>,
+}
+
+/// The dashboard number a drill-down link stands for, checked against the officer's scope.
+async fn drill_down(state: &AppState, staff: &crate::auth::Staff, q: &StaffListQuery) -> Result<Option<(motcua_store::read::DashboardCell, String)>, ApiError> {
+    let Some(figure) = q.so_lieu.as_deref().filter(|s| !s.is_empty()) else { return Ok(None) };
+    let figure = motcua_store::read::Figure::parse(figure).ok_or_else(|| ApiError::field("so_lieu", "Số liệu không hợp lệ"))?;
+    let day = |v: &Option<String>, path: &str| {
+        v.as_deref().and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()).ok_or_else(|| ApiError::field(path, "Ngày phải có dạng YYYY-MM-DD"))
+    };
+    let (from, to) = (day(&q.tu, "tu")?, day(&q.den, "den")?);
+    let mut agencies = staff.agencies();
+    let mut whose = String::new();
+    if let Some(code) = q.co_quan_nhan.as_deref().filter(|c| !c.is_empty()) {
+        let a = state.agency(code).await?.filter(|a| agencies.contains(&a.id)).ok_or_else(|| ApiError::field("co_quan_nhan", "Cơ quan không thuộc phạm vi của bạn"))?;
+        agencies = vec![a.id];
+        whose = format!(", {}", a.name);
+    }
+    let field = q.linh_vuc.clone().filter(|f| !f.is_empty());
+    if let Some(f) = &field {
+        whose = format!(", lĩnh vực {f}");
+    }
+    let start = motcua_store::ms(motcua_core::time::from_local(from.and_hms_opt(0, 0, 0).unwrap_or_default()));
+    let end = motcua_store::ms(motcua_core::time::from_local(to.succ_opt().unwrap_or(to).and_hms_opt(0, 0, 0).unwrap_or_default()));
+    let label = format!("Hồ sơ sau số liệu “{}”{whose}, tiếp nhận từ {} đến {}", figure.label_vi(), from.format("%d/%m/%Y"), to.format("%d/%m/%Y"));
+    Ok(Some((motcua_store::read::DashboardCell { agencies, from: start, to: end, field, figure, now: motcua_store::ms(state.now()) }, label)))
 }
 
 async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Query<StaffListQuery>) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let selected_state = q.state.clone().unwrap_or_default();
-    let urgent = q.sap_xep.as_deref() != Some("moi");
+    let cell = match drill_down(&state, &staff, &q).await {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    let urgent = q.sap_xep.as_deref() != Some("moi") && cell.is_none();
     let search = q.q.clone().unwrap_or_default();
+    // Due windows as instants: overdue now, or due within the warning window.
+    let now = state.now();
+    let rfc = |t: motcua_core::time::Instant| t.to_rfc3339();
+    let (due_after, due_before) = match q.han.as_deref() {
+        Some("qua-han") => (None, Some(rfc(now))),
+        Some("sap-den-han") => (Some(rfc(now)), Some(rfc(state.calendar.add_working_minutes(now, state.config.rules.due_soon_minutes)))),
+        _ => (None, None),
+    };
     let query = ListQuery {
         q: Some(search.clone()).filter(|s| !s.trim().is_empty()),
         order: Some(if urgent { "urgent" } else { "newest" }.into()),
-        state: q.state.filter(|s| !s.is_empty()),
+        state: q.state.clone().filter(|s| !s.is_empty()),
         agency: q.co_quan.clone().filter(|s| !s.is_empty()),
-        procedure: None,
+        procedure: q.thu_tuc.clone().filter(|s| !s.trim().is_empty()),
         outcome: None,
-        due_after: None,
-        due_before: None,
-        cursor: q.cursor,
+        due_after,
+        due_before,
+        cursor: q.cursor.clone(),
         limit: Some(50),
     };
-    let (items, next, error) = match list_page(&state, &staff, &query).await {
+    let (cell, drill_label) = match cell {
+        Some((c, label)) => (Some(c), label),
+        None => (None, String::new()),
+    };
+    let (items, next, error) = match list_page(&state, &staff, &query, cell).await {
         Ok(p) => (p.items.iter().map(line).collect(), p.next, None),
-        Err(ApiError::Invalid(_)) => (Vec::new(), None, Some("Bộ lọc không hợp lệ".to_string())),
+        Err(ApiError::Invalid(e)) => (Vec::new(), None, Some(format!("Bộ lọc không hợp lệ: {}", e.0.iter().map(|x| x.message.as_str()).collect::<Vec<_>>().join("; ")))),
         Err(e) => return e.into_response(),
     };
+    // The next page keeps every filter of this one.
+    let keep = |k: &str, v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(|s| format!("&{k}={}", url_encode(s))).unwrap_or_default();
+    let filters = [("state", &q.state), ("co_quan", &q.co_quan), ("q", &q.q), ("sap_xep", &q.sap_xep), ("thu_tuc", &q.thu_tuc), ("han", &q.han), ("so_lieu", &q.so_lieu), ("tu", &q.tu), ("den", &q.den), ("co_quan_nhan", &q.co_quan_nhan), ("linh_vuc", &q.linh_vuc)]
+        .iter()
+        .map(|(k, v)| keep(k, v))
+        .collect::<String>();
     let counts = match state.store.count_by_state(&staff.agencies()).await {
         Ok(c) => c,
         Err(e) => return ApiError::from(e).into_response(),
@@ -301,6 +403,12 @@ async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Qu
         agency: q.co_quan.clone().unwrap_or_default(),
         book_agencies,
         today: state.today(),
+        can_receive: staff.0.grants.iter().any(|g| g.role == motcua_core::dossier::Role::Reception),
+        drill_label,
+        filters,
+        procedure: q.thu_tuc.clone().unwrap_or_default(),
+        due_window: q.han.clone().unwrap_or_default(),
+        is_admin: staff.0.grants.iter().any(|g| g.role == motcua_core::dossier::Role::Admin),
         items,
         next,
         error,
@@ -440,6 +548,8 @@ async fn full_view(state: &AppState, d: &motcua_store::DossierRow, audience: Aud
 struct StaffDossierQuery {
     /// The action just done (after the redirect that follows it).
     da: Option<String>,
+    /// Just received at the counter.
+    tiep_nhan: Option<u8>,
 }
 
 async fn staff_dossier(State(state): State<AppState>, staff: WebStaff, Path(code): Path<String>, Query(q): Query<StaffDossierQuery>) -> Response {
@@ -451,7 +561,10 @@ async fn staff_dossier(State(state): State<AppState>, staff: WebStaff, Path(code
     let Some(d) = found.filter(|d| staff_sees_row(&staff, d).unwrap_or(false)) else {
         return ApiError::NotFound.into_response();
     };
-    let notice = q.da.as_deref().and_then(motcua_core::dossier::ActionKind::parse).map(|k| format!("Đã thực hiện: {}.", k.label_vi()));
+    let notice = match q.tiep_nhan {
+        Some(_) => Some(format!("Đã tiếp nhận hồ sơ {}. In giấy tiếp nhận và hẹn trả kết quả (Mẫu số 01) để giao người nộp.", d.public_id())),
+        None => q.da.as_deref().and_then(motcua_core::dossier::ActionKind::parse).map(|k| format!("Đã thực hiện: {}.", k.label_vi())),
+    };
     staff_dossier_page(&state, &staff, &d, notice, None, StatusCode::OK).await.unwrap_or_else(IntoResponse::into_response)
 }
 
@@ -518,7 +631,16 @@ async fn staff_dossier_page(
     let earlier_steps = v.steps.iter().filter(|s| v.current_step.is_some_and(|c| s.index < c)).map(|s| (s.index, s.name.clone())).collect();
     let delivery = v.delivery.clone();
     let files = if d.document_count > 0 {
-        state.store.dossier_documents(d.id).await?.into_iter().map(|f| (f.id, f.name, f.original_name, format!("{} KB", (f.size + 1023) / 1024))).collect()
+        state
+            .store
+            .dossier_documents(d.id)
+            .await?
+            .into_iter()
+            .map(|f| {
+                let paper = if f.role == "result" { format!("Kết quả giải quyết — {}", f.name) } else { f.name };
+                (f.id, paper, f.original_name, format!("{} KB", (f.size + 1023) / 1024))
+            })
+            .collect()
     } else {
         Vec::new()
     };
@@ -574,6 +696,8 @@ struct LookupResult {
     timeline: Vec<EventLine>,
     can_withdraw: bool,
     can_rate: bool,
+    /// The electronic result can be downloaded (returned, with a result document).
+    has_result: bool,
     notice: Option<String>,
     withdraw_error: Option<String>,
     supply_error: Option<String>,
@@ -626,6 +750,7 @@ async fn applicant_page_with(
     if page.can_rate && state.store.is_rated(d.id).await? {
         page.can_rate = false;
     }
+    page.has_result = d.state == "returned" && d.document_count > 0 && state.store.has_result_document(d.id).await?;
     Ok(page)
 }
 
@@ -650,6 +775,7 @@ fn lookup_result(v: DossierView, notice: Option<String>, withdraw_error: Option<
         missing,
         can_withdraw: matches!(s.state.as_str(), "submitted" | "received" | "processing" | "supplement_requested"),
         can_rate: motcua_core::dossier::State::parse(&s.state).is_some_and(motcua_core::rating::may_rate),
+        has_result: false,
         state: page.d.state,
         id: page.d.id,
         procedure: page.d.procedure,
@@ -698,6 +824,28 @@ async fn lookup(State(state): State<AppState>, Form(f): Form<LookupForm>) -> Res
             Err(e) => e.into_response(),
         },
     }
+}
+
+#[derive(Deserialize)]
+struct ResultForm {
+    code: String,
+    secret: String,
+}
+
+/// The electronic result of a returned dossier, for its applicant (code + phone or ID).
+async fn download_result(State(state): State<AppState>, Form(f): Form<ResultForm>) -> Response {
+    let result: Result<Response, ApiError> = async {
+        let Some(d) = find_for_applicant(&state, &f.code, &f.secret).await? else { return Ok(not_found_page(f.code)) };
+        if d.state != "returned" {
+            return Err(ApiError::Conflict("Kết quả chưa được trả".into()));
+        }
+        let doc = state.store.dossier_documents(d.id).await?.into_iter().rev().find(|x| x.role == "result").ok_or(ApiError::NotFound)?;
+        let bytes = state.blobs.get(&doc.sha256).await?;
+        let name = motcua_core::files::sanitize_name(&doc.original_name);
+        Ok(([(header::CONTENT_TYPE, doc.content_type), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], bytes).into_response())
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// The applicant uploads the papers asked for; the dossier goes back to the officer and

@@ -6,14 +6,18 @@
 //! between, nothing is done and the officer sees the dossier as it now is, with what they
 //! had typed, instead of overwriting a decision they never saw.
 
-use crate::api::actions::{parse_action, perform};
+use crate::api::actions::{parse_action, perform, perform_with_documents};
 use crate::api::dossiers::staff_sees_row;
+use crate::api::submission::{read_page_form, Upload};
 use crate::app::AppState;
-use crate::auth::WebStaff;
+use crate::auth::{Staff, WebStaff};
 use crate::error::ApiError;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, FromRequest, Multipart, Path, Request, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_core::dossier::ActionKind;
+use motcua_core::files::FileKind;
+use motcua_store::{DossierRow, NewDocument};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -53,10 +57,43 @@ fn body_of(kind: ActionKind, f: &HashMap<String, String>) -> Value {
     }
 }
 
-pub async fn act(State(state): State<AppState>, staff: WebStaff, Path((code, action)): Path<(String, String)>, Form(f): Form<HashMap<String, String>>) -> Response {
+/// The fields of an action's form, and its file (the approval's signed result), from a
+/// url-encoded or a multipart post.
+async fn read_form(state: &AppState, req: Request) -> Result<(HashMap<String, String>, Option<Upload>), ApiError> {
+    let multipart = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(f) = Form::<HashMap<String, String>>::from_request(req, state).await.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        return Ok((f, None));
+    }
+    let mut mp = Multipart::from_request(req, state).await.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let form = read_page_form(&mut mp, state).await?;
+    if let Some((_, m)) = form.file_errors.first() {
+        return Err(ApiError::field("ket_qua", m.clone()));
+    }
+    Ok((form.fields, form.uploads.into_iter().find(|u| u.part == "ket_qua")))
+}
+
+/// The result document an approval carries: the signed file attached, or the notice
+/// generated from the dossier when the officer asks for it.
+async fn result_document(state: &AppState, d: &DossierRow, staff: &Staff, f: &HashMap<String, String>, file: Option<Upload>) -> Result<Option<NewDocument>, ApiError> {
+    let (bytes, kind, original_name) = match file {
+        Some(u) if u.kind != FileKind::Pdf => return Err(ApiError::field("ket_qua", "Văn bản kết quả phải là tệp PDF")),
+        Some(u) => (u.bytes, u.kind, u.file_name),
+        None if f.contains_key("tao_ket_qua") => {
+            let note = f.get("note").map(String::as_str).unwrap_or("");
+            return super::generated_result(state, d, &staff.0.full_name, note).await.map(Some);
+        }
+        None => return Ok(None),
+    };
+    let blob = state.blobs.put(&bytes).await?;
+    Ok(Some(NewDocument { name: "Văn bản kết quả giải quyết".into(), sha256: blob.sha256, size: blob.size, content_type: kind.content_type().into(), original_name }))
+}
+
+pub async fn act(State(state): State<AppState>, staff: WebStaff, Path((code, action)): Path<(String, String)>, req: Request) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let result: Result<Response, ApiError> = async {
         let kind = ActionKind::parse(&action).filter(|k| !matches!(k, ActionKind::Submit | ActionKind::Withdraw)).ok_or(ApiError::NotFound)?;
+        let (f, file) = read_form(&state, req).await?;
         let d = state.store.dossier_by_public_id(&code).await?.filter(|d| staff_sees_row(&staff, d).unwrap_or(false)).ok_or(ApiError::NotFound)?;
         let typed: String = f.iter().filter(|(k, v)| *k != "version" && !v.trim().is_empty()).map(|(_, v)| v.trim().to_string()).collect::<Vec<_>>().join(" · ");
         if f.get("version").and_then(|v| v.parse::<i64>().ok()) != Some(d.version) {
@@ -69,11 +106,16 @@ pub async fn act(State(state): State<AppState>, staff: WebStaff, Path((code, act
         }
         let body = body_of(kind, &f).to_string();
         let outcome = match parse_action(kind, body.as_bytes()) {
-            Ok(action) => perform(&state, &d, &staff.actor(), &staff.label(), &action, None).await,
+            Ok(action) if kind == ActionKind::Approve => match result_document(&state, &d, &staff, &f, file).await {
+                Ok(Some(doc)) => perform_with_documents(&state, &d, (&staff.actor(), &staff.label()), &action, &[doc], "result").await,
+                Ok(None) => perform(&state, &d, &staff.actor(), &staff.label(), &action, None).await.map(|o| o.dossier),
+                Err(e) => Err(e),
+            },
+            Ok(action) => perform(&state, &d, &staff.actor(), &staff.label(), &action, None).await.map(|o| o.dossier),
             Err(e) => Err(e),
         };
         match outcome {
-            Ok(out) => Ok(Redirect::to(&format!("/can-bo/ho-so/{}?da={}", out.dossier.public_id(), kind.as_str())).into_response()),
+            Ok(out) => Ok(Redirect::to(&format!("/can-bo/ho-so/{}?da={}", out.public_id(), kind.as_str())).into_response()),
             Err(ApiError::Invalid(e)) => {
                 let msg = e.0.iter().map(|x| x.message.clone()).collect::<Vec<_>>().join("; ");
                 super::staff_dossier_page(&state, &staff, &d, None, Some(format!("{}: {msg}", kind.label_vi())), axum::http::StatusCode::UNPROCESSABLE_ENTITY).await

@@ -8,7 +8,7 @@
 //! and creation path as the API.
 
 use super::render;
-use crate::api::dossiers::{submit, PortalOrigin, Submitted};
+use crate::api::dossiers::{submit, Origin, PortalOrigin, Submitted};
 use crate::api::submission::{read_page_form, ApplicantInput, CreateDossier, DocumentInput, Upload};
 use crate::app::AppState;
 use crate::auth::WebCitizen;
@@ -359,7 +359,7 @@ async fn save_and_check(
         return Ok(Redirect::to("/ho-so-cua-toi?luu=1").into_response());
     }
     let (body, stand_ins) = submission_of(state, p, &form, &files, false).await?;
-    match submit(state, None, &body, &stand_ins, None, true, None).await {
+    match submit(state, None, &body, &stand_ins, None, true, Origin::Api).await {
         Ok(Submitted::Valid) if errors.is_empty() => return Ok(Redirect::to(&format!("/nop-ho-so/xem-lai/{token}")).into_response()),
         Ok(_) => {}
         Err(ApiError::Invalid(e)) => errors.extend(e.0.into_iter().map(|x| (field_of(&x.path), x.message))),
@@ -455,7 +455,7 @@ pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>, c
         let (form, files) = parse_draft(&d);
         let origin = PortalOrigin { citizen_id: d.citizen_id.or(citizen.as_ref().map(|c| c.id)), draft_token: token.clone() };
         let outcome = match submission_of(&state, &row.procedure, &form, &files, true).await {
-            Ok((body, uploads)) => submit(&state, None, &body, &uploads, None, false, Some(&origin)).await,
+            Ok((body, uploads)) => submit(&state, None, &body, &uploads, None, false, Origin::Portal(&origin)).await,
             Err(e) => Err(e),
         };
         match outcome {

@@ -1,0 +1,30 @@
+-- What the counter recorded at reception besides the dossier: the papers checked against
+-- the procedure's list (original / copy, number of copies), the number of sets, and the
+-- fee collected with its receipt number. Mẫu 01 prints them.
+CREATE TABLE dossier_receptions (
+    dossier_id  BIGINT PRIMARY KEY REFERENCES dossiers (id),
+    papers      TEXT NOT NULL,            -- core::reception::ReceivedPaper list as JSON
+    sets        BIGINT NOT NULL,
+    fee_amount  BIGINT NOT NULL,          -- đồng
+    fee_receipt TEXT,
+    created_at  BIGINT NOT NULL
+);
+
+-- The counter finds an applicant's earlier dossiers by CCCD or tax code (prefill), and the
+-- queue searches by them.
+CREATE INDEX dossiers_applicant_id ON dossiers (applicant_id_number, id);
+
+-- Every administrative change (agencies, staff and their grants, procedures, calendars),
+-- written in the transaction of the change itself.
+CREATE TABLE audit_log (
+    id      INTEGER PRIMARY KEY,
+    at      BIGINT NOT NULL,
+    actor   TEXT NOT NULL,                -- user:<id>
+    action  TEXT NOT NULL,                -- e.g. user.create, grant.add, agency.update
+    subject TEXT NOT NULL,                -- what was changed, e.g. user:12, agency:H56.22366
+    detail  TEXT NOT NULL                 -- JSON: the values before and after
+);
+CREATE INDEX audit_log_at ON audit_log (at, id);
+
+-- The dashboard per officer reads the events of a period.
+CREATE INDEX dossier_events_at ON dossier_events (at);

@@ -1,0 +1,191 @@
+//! Administration: staff accounts, their role grants, agencies and the procedure
+//! catalogue. Every change writes its audit row (who, when, what, before and after) in the
+//! transaction of the change itself, so the log cannot miss a change or record one that
+//! did not happen.
+
+use crate::users::hash_password_blocking;
+use crate::{ms, NewAgency, Store, StoreError};
+use motcua_core::dossier::Role;
+use motcua_core::time::Instant;
+use serde_json::{json, Value};
+use sqlx::AnyConnection;
+
+/// One row of the audit log.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}
+
+/// A staff account as the administration screen lists it.
+#[derive(Debug, Clone)]
+pub struct StaffAccount {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub active: bool,
+    /// Role and agency id of each direct grant.
+    pub grants: Vec<(String, i64)>,
+}
+
+/// Who makes an administrative change, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct AdminActor<'a> {
+    pub label: &'a str,
+    pub now: Instant,
+}
+
+pub(crate) async fn audit(conn: &mut AnyConnection, by: AdminActor<'_>, action: &str, subject: &str, detail: Value) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)")
+        .bind(ms(by.now))
+        .bind(by.label)
+        .bind(action)
+        .bind(subject)
+        .bind(detail.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Staff accounts with a grant in one of `agencies`, and accounts with no grant at all
+    /// (just created, or stripped of every role), by username.
+    pub async fn staff_accounts(&self, agencies: &[i64]) -> Result<Vec<StaffAccount>, StoreError> {
+        let users: Vec<(i64, String, String, i64)> = sqlx::query_as("SELECT id, username, full_name, active FROM users ORDER BY username").fetch_all(&self.read).await?;
+        let grants: Vec<(i64, String, i64)> = sqlx::query_as("SELECT user_id, role, agency_id FROM user_grants ORDER BY user_id, agency_id, role").fetch_all(&self.read).await?;
+        Ok(users
+            .into_iter()
+            .map(|(id, username, full_name, active)| StaffAccount {
+                id,
+                username,
+                full_name,
+                active: active == 1,
+                grants: grants.iter().filter(|g| g.0 == id).map(|g| (g.1.clone(), g.2)).collect(),
+            })
+            .filter(|u| u.grants.is_empty() || u.grants.iter().any(|g| agencies.contains(&g.1)))
+            .collect())
+    }
+
+    /// Creates a staff account without roles; fails with [`StoreError::Conflict`] when the
+    /// username is taken.
+    pub async fn create_staff(&self, by: AdminActor<'_>, username: &str, full_name: &str, password: &str) -> Result<i64, StoreError> {
+        let hash = hash_password_blocking(password).await?;
+        let mut tx = self.write.begin().await?;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1").bind(username).fetch_optional(&mut *tx).await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict);
+        }
+        let id: i64 = sqlx::query_scalar("INSERT INTO users (username, full_name, password_hash, active, created_at) VALUES ($1, $2, $3, 1, $4) RETURNING id")
+            .bind(username)
+            .bind(full_name)
+            .bind(&hash)
+            .bind(ms(by.now))
+            .fetch_one(&mut *tx)
+            .await?;
+        audit(&mut tx, by, "user.create", &format!("user:{id}"), json!({ "username": username, "full_name": full_name })).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Adds or removes a role at an agency; the account's sessions end so the change takes
+    /// effect at once. Returns whether anything changed.
+    pub async fn set_grant(&self, by: AdminActor<'_>, user_id: i64, role: Role, agency_id: i64, granted: bool) -> Result<bool, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let changed = if granted {
+            sqlx::query("INSERT INTO user_grants (user_id, role, agency_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        } else {
+            sqlx::query("DELETE FROM user_grants WHERE user_id = $1 AND role = $2 AND agency_id = $3")
+        }
+        .bind(user_id)
+        .bind(role.as_str())
+        .bind(agency_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if changed {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            let action = if granted { "grant.add" } else { "grant.remove" };
+            audit(&mut tx, by, action, &format!("user:{user_id}"), json!({ "role": role.as_str(), "agency_id": agency_id })).await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// Locks or unlocks an account; locking ends its sessions.
+    pub async fn set_staff_active(&self, by: AdminActor<'_>, user_id: i64, active: bool) -> Result<(), StoreError> {
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active as i64).bind(user_id).execute(&mut *tx).await?.rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        }
+        audit(&mut tx, by, if active { "user.unlock" } else { "user.lock" }, &format!("user:{user_id}"), json!({})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a new password (the officer changes it at first sign-in); sessions end.
+    pub async fn reset_staff_password(&self, by: AdminActor<'_>, user_id: i64, password: &str) -> Result<(), StoreError> {
+        let hash = hash_password_blocking(password).await?;
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(&hash).bind(user_id).execute(&mut *tx).await?.rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        // The log says a reset happened, never the password.
+        audit(&mut tx, by, "user.password_reset", &format!("user:{user_id}"), json!({})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates an agency, or changes one (matched by code), recording the values before
+    /// and after. Returns its id.
+    pub async fn save_agency(&self, by: AdminActor<'_>, a: &NewAgency<'_>) -> Result<i64, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let before: Option<(String, String, Option<String>, Option<i64>, String, Option<String>)> =
+            sqlx::query_as("SELECT name, kind, unit_code, parent_id, valid_from, valid_to FROM agencies WHERE code = $1").bind(a.code).fetch_optional(&mut *tx).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO agencies (code, name, kind, unit_code, parent_id, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, unit_code = excluded.unit_code, \
+             parent_id = excluded.parent_id, valid_from = excluded.valid_from, valid_to = excluded.valid_to RETURNING id",
+        )
+        .bind(a.code)
+        .bind(a.name)
+        .bind(a.kind)
+        .bind(a.unit_code)
+        .bind(a.parent_id)
+        .bind(a.valid_from)
+        .bind(a.valid_to)
+        .fetch_one(&mut *tx)
+        .await?;
+        let after = json!({ "name": a.name, "kind": a.kind, "unit_code": a.unit_code, "parent_id": a.parent_id, "valid_from": a.valid_from, "valid_to": a.valid_to });
+        let detail = match before {
+            Some((name, kind, unit_code, parent_id, valid_from, valid_to)) => json!({
+                "before": { "name": name, "kind": kind, "unit_code": unit_code, "parent_id": parent_id, "valid_from": valid_from, "valid_to": valid_to },
+                "after": after,
+            }),
+            None => json!({ "after": after }),
+        };
+        let action = if detail.get("before").is_some() { "agency.update" } else { "agency.create" };
+        audit(&mut tx, by, action, &format!("agency:{}", a.code), detail).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The audit log, newest first, `limit` rows before the row `before` (keyset).
+    pub async fn audit_log(&self, before: Option<i64>, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
+        Ok(sqlx::query_as("SELECT id, at, actor, action, subject, detail FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2")
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit.clamp(1, 500))
+            .fetch_all(&self.read)
+            .await?)
+    }
+}

@@ -1,0 +1,416 @@
+//! Administration (`/can-bo/quan-tri`), for officers with the administrator role: staff
+//! accounts and their roles at agencies, agencies, the procedure catalogue (with workflow
+//! steps and their time budgets, imported as a file), and the audit log of every change.
+//! An administrator acts only within the agencies of their grant (and those below them).
+
+use super::render;
+use crate::api::submission::multipart_error;
+use crate::app::AppState;
+use crate::auth::{Staff, WebStaff};
+use crate::error::ApiError;
+use askama::Template;
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use motcua_core::catalogue::{agency_kind_label, parse_for_import};
+use motcua_core::dossier::Role;
+use motcua_core::time::to_local;
+use motcua_store::{AdminActor, AgencyRow, NewAgency, StoreError};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+const AGENCY_KINDS: [&str; 9] = [
+    "province_people_committee",
+    "province_service_centre",
+    "department_justice",
+    "department_finance",
+    "department_construction",
+    "province_police",
+    "commune_people_committee",
+    "commune_police",
+    "social_insurance",
+];
+
+struct Account {
+    id: i64,
+    username: String,
+    full_name: String,
+    active: bool,
+    grants: Vec<(String, &'static str, String, String)>,
+}
+
+struct AuditLine {
+    at: String,
+    actor: String,
+    action: String,
+    subject: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    accounts: Vec<Account>,
+    agencies: Vec<AgencyRow>,
+    roles: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    procedures: usize,
+    audit: Vec<AuditLine>,
+    notice: Option<String>,
+    /// Field name and message of each problem of the form just posted.
+    errors: Vec<(String, String)>,
+    values: HashMap<String, String>,
+}
+
+impl AdminPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+
+    fn value(&self, field: &str) -> &str {
+        self.values.get(field).map(String::as_str).unwrap_or("")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit_log.html")]
+struct AuditPage {
+    lines: Vec<AuditLine>,
+    next: Option<i64>,
+}
+
+/// The agencies an administrator manages (their grants already include sub-agencies).
+fn admin_scope(staff: &Staff) -> Result<Vec<i64>, ApiError> {
+    let scope: Vec<i64> = staff.0.grants.iter().filter(|g| g.role == Role::Admin).map(|g| g.agency_id).collect();
+    if scope.is_empty() {
+        return Err(ApiError::Forbidden("Chỉ quản trị hệ thống được vào trang này".into()));
+    }
+    Ok(scope)
+}
+
+fn time(ms: i64) -> String {
+    to_local(motcua_store::from_ms(ms)).format("%H:%M %d/%m/%Y").to_string()
+}
+
+async fn audit_lines(state: &AppState, before: Option<i64>, limit: i64) -> Result<(Vec<AuditLine>, Option<i64>), ApiError> {
+    let rows = state.store.audit_log(before, limit + 1).await?;
+    let next = (rows.len() as i64 > limit).then(|| rows[limit as usize - 1].id);
+    let ids: Vec<i64> = rows.iter().filter_map(|r| r.actor.strip_prefix("user:").and_then(|i| i.parse().ok())).collect();
+    let names = state.store.user_names(&ids).await?;
+    let lines = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|r| AuditLine {
+            at: time(r.at),
+            actor: r.actor.strip_prefix("user:").and_then(|i| i.parse::<i64>().ok()).and_then(|i| names.get(&i).cloned()).unwrap_or(r.actor),
+            action: r.action,
+            subject: r.subject,
+            detail: r.detail,
+        })
+        .collect();
+    Ok((lines, next))
+}
+
+async fn page(state: &AppState, staff: &Staff) -> Result<AdminPage, ApiError> {
+    let scope = admin_scope(staff)?;
+    let all = state.store.agencies_in_force(&state.today()).await?;
+    let mut agencies: Vec<AgencyRow> = all.into_iter().filter(|a| scope.contains(&a.id)).collect();
+    agencies.sort_by_cached_key(|a| motcua_core::text::sort_key(&a.name));
+    let accounts = state
+        .store
+        .staff_accounts(&scope)
+        .await?
+        .into_iter()
+        .map(|u| Account {
+            id: u.id,
+            username: u.username,
+            full_name: u.full_name,
+            active: u.active,
+            grants: u
+                .grants
+                .into_iter()
+                .filter(|(_, a)| scope.contains(a))
+                .map(|(role, agency)| {
+                    let code = agencies.iter().find(|a| a.id == agency).map(|a| a.code.clone()).unwrap_or_default();
+                    (role.clone(), Role::parse(&role).map(Role::label_vi).unwrap_or(""), code, agencies.iter().find(|a| a.id == agency).map(|a| a.name.clone()).unwrap_or_default())
+                })
+                .collect(),
+        })
+        .collect();
+    let (audit, _) = audit_lines(state, None, 20).await?;
+    Ok(AdminPage {
+        accounts,
+        agencies,
+        roles: Role::ALL.iter().map(|r| (r.as_str(), r.label_vi())).collect(),
+        kinds: AGENCY_KINDS.iter().map(|k| (*k, agency_kind_label(k).unwrap_or(k))).collect(),
+        procedures: state.catalogue().await?.rows.len(),
+        audit,
+        notice: None,
+        errors: Vec::new(),
+        values: HashMap::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct AdminQuery {
+    da: Option<String>,
+}
+
+fn notice_of(done: &str) -> Option<String> {
+    Some(
+        match done {
+            "tao-can-bo" => "Đã tạo tài khoản cán bộ.",
+            "quyen" => "Đã cập nhật vai trò; cán bộ cần đăng nhập lại.",
+            "khoa" => "Đã cập nhật trạng thái tài khoản.",
+            "mat-khau" => "Đã đặt lại mật khẩu; cán bộ cần đăng nhập lại.",
+            "co-quan" => "Đã lưu cơ quan.",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+pub async fn show(State(state): State<AppState>, staff: WebStaff, Query(q): Query<AdminQuery>) -> Response {
+    let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
+    match page(&state, &staff).await {
+        Ok(mut p) => {
+            p.notice = q.da.as_deref().and_then(notice_of).or_else(|| {
+                let counts: Vec<&str> = q.da.as_deref()?.strip_prefix("nhap-")?.split('-').collect();
+                let [added, changed, same] = counts[..] else { return None };
+                Some(format!("Đã nhập danh mục thủ tục: {added} thêm mới, {changed} cập nhật, {same} không đổi."))
+            });
+            render(p)
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The page again with the problems of the form just posted and what was typed.
+async fn invalid(state: &AppState, staff: &Staff, errors: Vec<(String, String)>, values: HashMap<String, String>) -> Result<Response, ApiError> {
+    let mut p = page(state, staff).await?;
+    p.errors = errors;
+    p.values = values;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(p)).into_response())
+}
+
+fn field_errors(e: motcua_core::validation::FieldErrors) -> Vec<(String, String)> {
+    e.0.into_iter().map(|x| (x.path, x.message)).collect()
+}
+
+fn actor<'a>(state: &AppState, label: &'a str) -> AdminActor<'a> {
+    AdminActor { label, now: state.now() }
+}
+
+fn done(what: &str) -> Response {
+    Redirect::to(&format!("/can-bo/quan-tri?da={what}")).into_response()
+}
+
+pub async fn create_staff(State(state): State<AppState>, staff: WebStaff, Form(f): Form<HashMap<String, String>>) -> Response {
+    let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
+    let result: Result<Response, ApiError> = async {
+        admin_scope(&staff)?;
+        let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+        let new = match motcua_core::admin::check_staff(&get("username"), &get("full_name"), &get("password")) {
+            Ok(n) => n,
+            Err(e) => return invalid(&state, &staff, field_errors(e), without_password(f)).await,
+        };
+        let label = staff.label();
+        match state.store.create_staff(actor(&state, &label), &new.username, &new.full_name, &new.password).await {
+            Ok(_) => Ok(done("tao-can-bo")),
+            Err(StoreError::Conflict) => invalid(&state, &staff, vec![("username".into(), "Tên đăng nhập đã có người dùng".into())], without_password(f)).await,
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// What was typed, for the form shown again — never the password.
+fn without_password(mut f: HashMap<String, String>) -> HashMap<String, String> {
+    f.remove("password");
+    f
+}
+
+/// The account, if it is one this administrator manages.
+async fn managed_account(state: &AppState, scope: &[i64], id: i64) -> Result<(), ApiError> {
+    let accounts = state.store.staff_accounts(scope).await?;
+    accounts.iter().any(|a| a.id == id).then_some(()).ok_or(ApiError::NotFound)
+}
+
+pub async fn grant(State(state): State<AppState>, staff: WebStaff, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
+    let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
+    let result: Result<Response, ApiError> = async {
+        let scope = admin_scope(&staff)?;
+        managed_account(&state, &scope, id).await?;
+        let role = f.get("role").and_then(|r| Role::parse(r));
+        let agency = match f.get("agency") {
+            Some(code) => state.agency(code).await?.filter(|a| scope.contains(&a.id)),
+            None => None,
+        };
+        let (Some(role), Some(agency)) = (role, agency) else {
+            return invalid(&state, &staff, vec![(format!("grant-{id}"), "Chọn vai trò và cơ quan trong phạm vi quản trị của bạn".into())], f).await;
+        };
+        let add = f.get("op").map(String::as_str) != Some("remove");
+        if !add && id == staff.0.user_id && role == Role::Admin {
+            return invalid(&state, &staff, vec![(format!("grant-{id}"), "Không tự bỏ quyền quản trị của chính mình".into())], f).await;
+        }
+        let label = staff.label();
+        state.store.set_grant(actor(&state, &label), id, role, agency.id, add).await?;
+        state.caches.sessions.clear();
+        Ok(done("quyen"))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn lock(State(state): State<AppState>, staff: WebStaff, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
+    let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
+    let result: Result<Response, ApiError> = async {
+        let scope = admin_scope(&staff)?;
+        managed_account(&state, &scope, id).await?;
+        let active = f.get("active").map(String::as_str) == Some("1");
+        if !active && id == staff.0.user_id {
+            return invalid(&state, &staff, vec![(format!("lock-{id}"), "Không tự khóa tài khoản của chính mình".into())], f).await;
+        }
+        let label = staff.label();
+        state.store.set_staff_active(actor(&state, &label), id, active).await?;
+        state.caches.sessions.clear();
+        Ok(done("khoa"))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn password(State(state): State<AppState>, staff: WebStaff, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
+    let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
+    let result: Result<Response, ApiError> = async {
+        let scope = admin_scope(&staff)?;
+        managed_account(&state, &scope, id).await?;
+        let pw = f.get("password").cloned().unwrap_or_default();
+        if let Some(m) = motcua_core::account::password_problem(&pw, "") {
+            return invalid(&state, &staff, vec![(format!("password-{id}"), m.into())], HashMap::new()).await;
+        }
+        let label = staff.label();
+        state.store.reset_staff_password(actor(&state, &label), id, &pw).await?;
+        state.caches.sessions.clear();
+        Ok(done("mat-khau"))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn save_agency(State(state): State<AppState>, staff: WebStaff, Form(f): Form<HashMap<String, String>>) -> Response {
+    let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
+    let result: Result<Response, ApiError> = async {
+        let scope = admin_scope(&staff)?;
+        let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+        let checked = motcua_core::admin::check_agency(&get("code"), &get("name"), &get("kind"), &get("unit_code"), &get("valid_from"), &get("valid_to"));
+        let mut errors = checked.as_ref().err().map(|e| field_errors(e.clone())).unwrap_or_default();
+        // A new agency sits under one this administrator manages; an existing one must be theirs.
+        let parent = match state.store.agency_by_code(&get("parent")).await? {
+            Some(p) if scope.contains(&p.id) => Some(p),
+            _ => {
+                errors.push(("parent".into(), "Chọn cơ quan cấp trên trong phạm vi quản trị của bạn".into()));
+                None
+            }
+        };
+        if let Ok(a) = &checked {
+            if let Some(existing) = state.store.agency_by_code(&a.code).await? {
+                if !scope.contains(&existing.id) {
+                    errors.push(("code".into(), "Mã này thuộc cơ quan ngoài phạm vi quản trị của bạn".into()));
+                }
+            }
+            if let Some(u) = &a.unit_code {
+                if !state.store.unit_exists(u).await? {
+                    errors.push(("unit_code".into(), "Không có đơn vị hành chính với mã này".into()));
+                }
+            }
+        }
+        let (Ok(a), Some(parent), true) = (checked, parent, errors.is_empty()) else {
+            return invalid(&state, &staff, errors, f).await;
+        };
+        let label = staff.label();
+        let new = NewAgency {
+            code: &a.code,
+            name: &a.name,
+            kind: &a.kind,
+            unit_code: a.unit_code.as_deref(),
+            parent_id: (a.code != parent.code).then_some(parent.id),
+            valid_from: &a.valid_from,
+            valid_to: a.valid_to.as_deref(),
+        };
+        state.store.save_agency(actor(&state, &label), &new).await?;
+        state.caches.agencies.clear();
+        state.caches.agencies_on.clear();
+        Ok(done("co-quan"))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Imports a catalogue file (the format of `data/procedures.json`: procedures with their
+/// documents, fees, processing time and workflow steps with time budgets): all or nothing.
+pub async fn import(State(state): State<AppState>, staff: WebStaff, mut mp: Multipart) -> Response {
+    let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
+    let result: Result<Response, ApiError> = async {
+        admin_scope(&staff)?;
+        let text = read_catalogue(&mut mp).await?;
+        if text.trim().is_empty() {
+            return invalid(&state, &staff, vec![("catalogue".into(), "Dán nội dung tệp danh mục thủ tục (JSON)".into())], HashMap::new()).await;
+        }
+        let procedures = match parse_for_import(&text, state.calendar.minutes_per_day()) {
+            Ok(p) => p,
+            Err(bad) => {
+                let shown: Vec<String> = bad.iter().take(20).cloned().collect();
+                let more = if bad.len() > 20 { format!(" … và {} lỗi khác", bad.len() - 20) } else { String::new() };
+                let msg = format!("{} lỗi, không nhập thủ tục nào: {}{more}", bad.len(), shown.join("; "));
+                return invalid(&state, &staff, vec![("catalogue".into(), msg)], HashMap::new()).await;
+            }
+        };
+        let label = staff.label();
+        let r = state.store.import_procedures(&procedures, state.now(), Some(actor(&state, &label))).await?;
+        state.caches.catalogue.clear();
+        state.caches.procedures.clear();
+        Ok(done(&format!("nhap-{}-{}-{}", r.inserted, r.updated, r.unchanged)))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The catalogue's JSON, as a chosen file or pasted text (the `catalogue` part).
+async fn read_catalogue(mp: &mut Multipart) -> Result<String, ApiError> {
+    const MAX: usize = 50 * 1024 * 1024;
+    let mut text = String::new();
+    while let Some(mut field) = mp.next_field().await.map_err(multipart_error)? {
+        if field.name() != Some("catalogue") {
+            continue;
+        }
+        let mut buf = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            if buf.len() + chunk.len() > MAX {
+                return Err(ApiError::TooLarge("Tệp danh mục vượt quá 50 MB".into()));
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        if !buf.is_empty() {
+            text = String::from_utf8(buf).map_err(|_| ApiError::field("catalogue", "Tệp danh mục phải là văn bản UTF-8 (JSON)"))?;
+        }
+    }
+    Ok(text)
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    truoc: Option<i64>,
+}
+
+pub async fn audit_log(State(state): State<AppState>, staff: WebStaff, Query(q): Query<AuditQuery>) -> Response {
+    let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
+    let result: Result<Response, ApiError> = async {
+        admin_scope(&staff)?;
+        let (lines, next) = audit_lines(&state, q.truoc, 100).await?;
+        Ok(render(AuditPage { lines, next }))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
