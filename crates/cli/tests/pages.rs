@@ -517,13 +517,44 @@ async fn the_dashboard_counts_equal_the_dossiers_behind_them(app: &TestApp) {
     assert_eq!(cells[7], "33,3%", "one of three came online");
     assert!(!page.text.contains("Xã Cam Lâm") && !page.text.contains("xã Cam Lâm"), "outside the scope");
 
-    // Drill down: the open figure links to the queue of exactly those dossiers.
-    let queue = get_page(app, "/can-bo?co_quan=H56.22366", Some(&cookie)).await;
-    assert!(queue.text.contains(&format!(">{open}<")) && queue.text.contains(&format!(">{online}<")), "{}", queue.text);
-    assert_eq!(queue.text.matches("<tr class=\"due-").count(), 2, "the open figure's dossiers");
-    assert!(!queue.text.contains(&format!(">{finished}<")));
-    let all = get_page(app, "/can-bo?co_quan=H56.22366&sap_xep=moi", Some(&cookie)).await;
-    assert_eq!(all.text.matches("<tr class=\"due-").count(), 3, "the received figure's dossiers");
+    // Drill down: every number links to exactly the dossiers it counts.
+    let links: Vec<String> = row.split("</tr>").next().unwrap().split("<td>").skip(1).take(6).map(|c| match c.split("href=\"").nth(1) {
+        Some(h) => h.split('"').next().unwrap().replace("&amp;", "&").replace("&#38;", "&"),
+        None => String::new(),
+    }).collect();
+    for (i, link) in links.iter().enumerate() {
+        let n: usize = cells[i].parse().unwrap();
+        if n == 0 {
+            assert!(link.is_empty(), "a zero links nowhere");
+            continue;
+        }
+        let list = get_page(app, link, Some(&cookie)).await;
+        assert_eq!(list.status, 200, "{link}: {}", list.text);
+        assert_eq!(list.text.matches("<tr class=\"due-").count(), n, "{link} lists the {n} dossiers it counts:\n{}", list.text);
+        assert!(list.text.contains("Hồ sơ sau số liệu"), "{link} says what it shows");
+    }
+    let overdue = get_page(app, &links[2], Some(&cookie)).await;
+    assert!(overdue.text.contains(&format!(">{open}<")) && overdue.text.contains(&format!(">{online}<")) && !overdue.text.contains(&format!(">{finished}<")));
+    // The queue's own filters: overdue now, and by procedure.
+    assert_eq!(get_page(app, "/can-bo?han=qua-han", Some(&cookie)).await.text.matches("<tr class=\"due-").count(), 2);
+    assert_eq!(get_page(app, "/can-bo?thu_tuc=1.001612", Some(&cookie)).await.text.matches("<tr class=\"due-").count(), 0);
+    // A period without these dossiers counts none of them.
+    let october = get_page(app, "/can-bo/bang-dieu-khien?tu=2026-10-01&den=2026-10-31", Some(&cookie)).await;
+    assert!(!october.text.contains("<th scope=\"row\">Ủy ban nhân dân phường Nha Trang</th>"));
+    assert_eq!(get_page(app, "/can-bo?so_lieu=tiep-nhan&tu=2026-10-01&den=2026-10-31", Some(&cookie)).await.text.matches("<tr class=\"due-").count(), 0);
+    assert_eq!(get_page(app, "/can-bo?so_lieu=bogus&tu=2026-11-01&den=2026-11-30", Some(&cookie)).await.status, 422);
+    assert_eq!(get_page(app, "/can-bo?so_lieu=tiep-nhan&tu=2026-11-01&den=2026-11-30&co_quan_nhan=H56.22453", Some(&cookie)).await.status, 422, "another commune is outside the scope");
+
+    // The trend by month and the work of each officer.
+    let months = get_page(app, "/can-bo/bang-dieu-khien?tu=2026-09-01&den=2026-11-30&theo=thang", Some(&cookie)).await;
+    let november = months.text.split("<th scope=\"row\">Tháng 11/2026</th>").nth(1).expect("November's row");
+    assert!(november.split("</td>").next().unwrap().contains(">3<"), "{november}");
+    assert!(months.text.contains("<svg") && months.text.contains("11/2026: tiếp nhận 3"));
+    let officers = get_page(app, "/can-bo/bang-dieu-khien?tu=2026-11-01&den=2026-11-30&theo=can-bo", Some(&cookie)).await;
+    let row_of = |name: &str| officers.text.split(&format!("<th scope=\"row\">{name}</th>")).nth(1).map(|r| r.split("</tr>").next().unwrap().to_string()).unwrap_or_else(|| panic!("no row for {name}:\n{}", officers.text));
+    assert!(row_of("Nguyễn Thị Lan (một cửa P. Nha Trang)").starts_with("<td>3</td><td>0</td>"), "three receptions, no step");
+    assert!(row_of("Trần Văn Minh (chuyên viên P. Nha Trang)").starts_with("<td>0</td><td>1</td><td>1</td><td>0</td>"), "one step, in time");
+    assert!(row_of("Phạm Quốc Huy (Chủ tịch UBND P. Nha Trang)").starts_with("<td>0</td><td>1</td>"), "the approval is a step");
 
     let by_field = get_page(app, "/can-bo/bang-dieu-khien?tu=2026-11-01&den=2026-11-30&theo=linh-vuc", Some(&cookie)).await;
     assert!(by_field.text.contains("<th scope=\"row\">Hộ tịch</th>"));
