@@ -190,6 +190,12 @@ pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], cal: &WorkCale
     let format = DossierCodeFormat::default();
     let staff = everyone(agencies);
     let pairs = receivable_pairs(store, agencies, now).await?;
+    // Each action is signed by the demo officer who would take it, so that the history,
+    // the forms and the dashboard per officer read like a real office's.
+    let accounts = store.staff_accounts(&agencies.iter().map(|a| a.id).collect::<Vec<_>>()).await?;
+    let holder = |role: Role, agency: i64| {
+        accounts.iter().find(|a| a.grants.iter().any(|(r, g)| r == role.as_str() && *g == agency)).map(|a| format!("user:{}", a.id)).unwrap_or_else(|| "demo".into())
+    };
     let targets = [
         (State::Draft, 3),
         (State::Submitted, 8),
@@ -230,6 +236,7 @@ pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], cal: &WorkCale
         // Run the plan until the target or until the simulated time reaches today.
         let mut transitions = Vec::new();
         let mut times = Vec::new();
+        let mut labels = Vec::new();
         for action in plan {
             let budget = facts.current_step.and_then(|s| steps.get(s)).map(|s| s.budget_minutes).unwrap_or(120);
             let spent = (budget as f64 * rng.gen_range(0.2..1.3)) as i64;
@@ -241,10 +248,21 @@ pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], cal: &WorkCale
             // applicants also supply their own papers.
             let by_applicant = matches!(action, Action::Submit) || (matches!(action, Action::Supply { .. }) && channel == Channel::Online);
             let who = if by_applicant { Actor::Applicant } else { staff.clone() };
+            let step = facts.current_step.and_then(|s| steps.get(s));
+            let label = match (by_applicant, step, &action) {
+                (true, _, _) => "applicant".to_string(),
+                (
+                    false,
+                    Some(step),
+                    Action::Forward { .. } | Action::Approve { .. } | Action::Reject { .. } | Action::ReturnToStep { .. } | Action::RequestSupplement { .. } | Action::Extend { .. } | Action::Stop { .. },
+                ) => holder(step.role, step.agency_id),
+                _ => holder(Role::Reception, agency.id),
+            };
             match decide(&facts, &who, &action, next_t, cal, &rules) {
                 Ok(tr) => {
                     facts = tr.next.clone();
                     transitions.push(tr);
+                    labels.push(label);
                     times.push(next_t);
                     t = next_t;
                 }
@@ -252,11 +270,11 @@ pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], cal: &WorkCale
             }
         }
         // The first transitions are written with the dossier, the rest one action at a time.
-        let label = "demo";
         let first = transitions.len().min(1);
-        let ctx = ActionContext { actor: label, now: times.first().copied().unwrap_or(t), agency_code: &agency_code, code_format: &format };
+        let first_label = labels.first().map(String::as_str).unwrap_or("applicant");
+        let ctx = ActionContext { actor: first_label, now: times.first().copied().unwrap_or(t), agency_code: &agency_code, code_format: &format };
         let mut row: DossierRow = store.create_dossier(&new, &transitions[..first], &ctx, None).await?.dossier;
-        for (tr, at) in transitions.iter().zip(&times).skip(first) {
+        for ((tr, at), label) in transitions.iter().zip(&times).zip(&labels).skip(first) {
             let ctx = ActionContext { actor: label, now: *at, agency_code: &agency_code, code_format: &format };
             row = store.apply_action(&row, tr, &ctx, None).await?.dossier;
         }

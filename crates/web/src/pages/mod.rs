@@ -562,7 +562,7 @@ async fn staff_dossier(State(state): State<AppState>, staff: WebStaff, Path(code
         return ApiError::NotFound.into_response();
     };
     let notice = match q.tiep_nhan {
-        Some(_) => Some(format!("Đã tiếp nhận hồ sơ {}. In giấy tiếp nhận và hẹn trả kết quả (Mẫu số 01) để giao người nộp.", d.public_id())),
+        Some(_) => Some(format!("Đã tiếp nhận hồ sơ {}. In giấy tiếp nhận và hẹn trả kết quả để giao người nộp:", d.public_id())),
         None => q.da.as_deref().and_then(motcua_core::dossier::ActionKind::parse).map(|k| format!("Đã thực hiện: {}.", k.label_vi())),
     };
     staff_dossier_page(&state, &staff, &d, notice, None, StatusCode::OK).await.unwrap_or_else(IntoResponse::into_response)
