@@ -538,6 +538,9 @@ async fn the_dashboard_counts_equal_the_dossiers_behind_them(app: &TestApp) {
     // The queue's own filters: overdue now, and by procedure.
     assert_eq!(get_page(app, "/can-bo?han=qua-han", Some(&cookie)).await.text.matches("<tr class=\"due-").count(), 2);
     assert_eq!(get_page(app, "/can-bo?thu_tuc=1.001612", Some(&cookie)).await.text.matches("<tr class=\"due-").count(), 0);
+    assert_eq!(get_page(app, "/can-bo?kenh=online", Some(&cookie)).await.text.matches("<tr class=\"due-").count(), 1);
+    assert_eq!(get_page(app, "/can-bo?linh_vuc_loc=H%E1%BB%99+t%E1%BB%8Bch", Some(&cookie)).await.text.matches("<tr class=\"due-").count(), 2, "Hộ tịch");
+    assert_eq!(get_page(app, "/can-bo?linh_vuc_loc=%C4%90%E1%BA%A5t+%C4%91ai", Some(&cookie)).await.text.matches("<tr class=\"due-").count(), 0, "Đất đai");
     // A period without these dossiers counts none of them.
     let october = get_page(app, "/can-bo/bang-dieu-khien?tu=2026-10-01&den=2026-10-31", Some(&cookie)).await;
     assert!(!october.text.contains("<th scope=\"row\">Ủy ban nhân dân phường Nha Trang</th>"));

@@ -34,6 +34,10 @@ pub struct DossierFilter {
     pub agencies: Vec<i64>,
     pub state: Option<String>,
     pub procedure_id: Option<i64>,
+    /// Procedures of one field (lĩnh vực).
+    pub field: Option<String>,
+    /// online | counter | post
+    pub channel: Option<String>,
     pub outcome: Option<String>,
     pub due: DueWindow,
     /// Only dossiers still being handled (not finished, withdrawn or returned).
@@ -83,6 +87,12 @@ impl Store {
         }
         if let Some(p) = f.procedure_id {
             q.push(" AND d.procedure_id = ").bind(p);
+        }
+        if let Some(field) = &f.field {
+            q.push(" AND d.procedure_id IN (SELECT id FROM procedures WHERE field = ").bind(field.clone()).push(")");
+        }
+        if let Some(c) = &f.channel {
+            q.push(" AND d.channel = ").bind(c.clone());
         }
         if let Some(o) = &f.outcome {
             q.push(" AND d.outcome = ").bind(o.clone());

@@ -355,6 +355,10 @@ pub struct ListQuery {
     pub agency: Option<String>,
     /// Procedure code.
     pub procedure: Option<String>,
+    /// Field (lĩnh vực) of the procedure, as the catalogue names it.
+    pub field: Option<String>,
+    /// online | counter | post
+    pub channel: Option<String>,
     /// early | on_time | late
     pub outcome: Option<String>,
     /// Only dossiers due at or after this instant (RFC 3339).
@@ -408,6 +412,9 @@ pub async fn list_page(state: &AppState, staff: &Staff, q: &ListQuery, cell: Opt
     }
     if q.state.as_deref().is_some_and(|s| DState::parse(s).is_none()) {
         e.add("state", "Trạng thái không hợp lệ");
+    }
+    if q.channel.as_deref().is_some_and(|c| !c.is_empty() && Channel::parse(c).is_none()) {
+        e.add("channel", "Kênh nộp phải là online, counter hoặc post");
     }
     if q.outcome.as_deref().is_some_and(|o| motcua_core::calendar::Outcome::parse(o).is_none()) {
         e.add("outcome", "Kết quả đánh giá phải là early, on_time hoặc late");
@@ -466,6 +473,8 @@ pub async fn list_page(state: &AppState, staff: &Staff, q: &ListQuery, cell: Opt
         agencies,
         state: q.state.clone(),
         procedure_id,
+        field: q.field.clone().filter(|f| !f.trim().is_empty()),
+        channel: q.channel.clone().filter(|c| !c.is_empty()),
         outcome: q.outcome.clone(),
         due,
         open_only: urgent,

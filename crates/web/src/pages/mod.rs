@@ -279,6 +279,10 @@ struct StaffList {
     filters: String,
     procedure: String,
     due_window: String,
+    field: String,
+    channel: String,
+    /// Every field of the catalogue, for the filter.
+    fields: Vec<String>,
     is_admin: bool,
     items: Vec<Line>,
     next: Option<String>,
@@ -296,6 +300,10 @@ struct StaffListQuery {
     cursor: Option<String>,
     /// Procedure code.
     thu_tuc: Option<String>,
+    /// Field of the procedure.
+    linh_vuc_loc: Option<String>,
+    /// online | counter | post
+    kenh: Option<String>,
     /// `qua-han` (overdue now) or `sap-den-han` (due within the warning window).
     han: Option<String>,
     /// A number of the dashboard: its figure, period, receiving agency or field.
@@ -354,6 +362,8 @@ async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Qu
         state: q.state.clone().filter(|s| !s.is_empty()),
         agency: q.co_quan.clone().filter(|s| !s.is_empty()),
         procedure: q.thu_tuc.clone().filter(|s| !s.trim().is_empty()),
+        field: q.linh_vuc_loc.clone(),
+        channel: q.kenh.clone(),
         outcome: None,
         due_after,
         due_before,
@@ -371,7 +381,7 @@ async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Qu
     };
     // The next page keeps every filter of this one.
     let keep = |k: &str, v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(|s| format!("&{k}={}", url_encode(s))).unwrap_or_default();
-    let filters = [("state", &q.state), ("co_quan", &q.co_quan), ("q", &q.q), ("sap_xep", &q.sap_xep), ("thu_tuc", &q.thu_tuc), ("han", &q.han), ("so_lieu", &q.so_lieu), ("tu", &q.tu), ("den", &q.den), ("co_quan_nhan", &q.co_quan_nhan), ("linh_vuc", &q.linh_vuc)]
+    let filters = [("state", &q.state), ("co_quan", &q.co_quan), ("q", &q.q), ("sap_xep", &q.sap_xep), ("thu_tuc", &q.thu_tuc), ("linh_vuc_loc", &q.linh_vuc_loc), ("kenh", &q.kenh), ("han", &q.han), ("so_lieu", &q.so_lieu), ("tu", &q.tu), ("den", &q.den), ("co_quan_nhan", &q.co_quan_nhan), ("linh_vuc", &q.linh_vuc)]
         .iter()
         .map(|(k, v)| keep(k, v))
         .collect::<String>();
@@ -408,6 +418,12 @@ async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Qu
         filters,
         procedure: q.thu_tuc.clone().unwrap_or_default(),
         due_window: q.han.clone().unwrap_or_default(),
+        field: q.linh_vuc_loc.clone().unwrap_or_default(),
+        channel: q.kenh.clone().unwrap_or_default(),
+        fields: match state.catalogue().await {
+            Ok(c) => c.fields.iter().map(|(f, _)| f.clone()).collect(),
+            Err(e) => return ApiError::from(e).into_response(),
+        },
         is_admin: staff.0.grants.iter().any(|g| g.role == motcua_core::dossier::Role::Admin),
         items,
         next,
