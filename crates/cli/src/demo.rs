@@ -302,11 +302,11 @@ pub fn plan_to(target: State, steps: usize, rng: &mut impl Rng) -> Vec<Action> {
         }
         _ => {}
     }
-    a.push(Action::Receive);
+    a.push(Action::Receive { note: None });
     if target == State::Received {
         return a;
     }
-    a.push(Action::Transfer);
+    a.push(Action::Transfer { note: None });
     let supplement_at = if target == State::SupplementRequested || rng.gen_bool(0.1) { Some(rng.gen_range(0..steps.max(1))) } else { None };
     let stop_at = rng.gen_range(0..steps.max(1));
     for s in 0..steps {

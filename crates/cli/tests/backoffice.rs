@@ -237,3 +237,46 @@ async fn administration_changes_are_checked_and_logged(app: &TestApp) {
 }
 
 on_both_backends!(administration_changes_are_checked_and_logged => administration_sqlite, administration_postgres);
+
+async fn a_step_is_handed_to_a_named_colleague(app: &TestApp) {
+    // A second specialist at Nha Trang, created by the administrator.
+    let admin = staff_cookie(app, "quantri").await;
+    let created = app.send(app.client.post(app.url("/can-bo/quan-tri/can-bo")).header("Cookie", &admin).form(&[("username", "chuyenvien2.nhatrang"), ("full_name", "Đỗ Minh Châu"), ("password", "mat-khau-chau-1")])).await;
+    assert_eq!(created.status, 303);
+    let id = account_id(&page(app, &admin, "/can-bo/quan-tri").await.text, "chuyenvien2.nhatrang");
+    let granted = app.send(app.client.post(app.url(&format!("/can-bo/quan-tri/can-bo/{id}/quyen"))).header("Cookie", &admin).form(&[("op", "add"), ("role", "specialist"), ("agency", NHA_TRANG)])).await;
+    assert_eq!(granted.status, 303);
+
+    let reception = app.token("motcua.nhatrang").await;
+    let code = code_of(&create_at_counter(app, "1.001612").await);
+    app.act(&code, "transfer", &reception, serde_json::json!({ "note": "Chuyển trong ngày" })).await.expect(200);
+    let d = app.dossier(&code, &reception).await;
+    assert_eq!(d["timeline"].as_array().and_then(|t| t.last()).map(|e| e["note"].clone()), Some("Chuyển trong ngày".into()), "the transfer's note is kept: {d}");
+    let minh = staff_cookie(app, "chuyenvien.nhatrang").await;
+    let shown = page(app, &minh, &format!("/can-bo/ho-so/{code}")).await.text;
+    assert!(shown.contains("/thao-tac/assign") && shown.contains("Đỗ Minh Châu"), "the colleague is offered: {shown}");
+    let version = app.dossier(&code, &reception).await["version"].to_string();
+    let r = app.send(app.client.post(app.url(&format!("/can-bo/ho-so/{code}/thao-tac/assign"))).header("Cookie", &minh).form(&[("version", version.as_str()), ("assignee", &id.to_string()), ("note", "Chị Châu thẩm định giúp")])).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+
+    // The colleague finds it among the dossiers handed to them; the history says who.
+    let chau = app.send(app.client.post(app.url("/dang-nhap")).form(&[("username", "chuyenvien2.nhatrang"), ("password", "mat-khau-chau-1")])).await;
+    let chau = chau.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+    let mine = page(app, &chau, "/can-bo?cua_toi=1").await.text;
+    assert!(mine.contains(&format!(">{code}<")), "{mine}");
+    assert!(!page(app, &minh, "/can-bo?cua_toi=1").await.text.contains(&format!(">{code}<")));
+    let d = app.dossier(&code, &reception).await;
+    let last = d["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["action"].as_str(), last["data"]["assignee_name"].as_str()), (Some("assign"), Some("Đỗ Minh Châu")), "{last}");
+    assert!(page(app, &chau, &format!("/can-bo/ho-so/{code}")).await.text.contains("Được giao cho</dt><dd>Đỗ Minh Châu"));
+
+    // Only someone holding the step's role can be named; a step change ends the hand-over.
+    let t = app.token("chuyenvien.nhatrang").await;
+    let lan = account_id(&page(app, &admin, "/can-bo/quan-tri").await.text, "motcua.nhatrang");
+    app.act(&code, "assign", &t, serde_json::json!({ "assignee": lan })).await.expect_invalid("assignee");
+    let tok = app.post_json("/api/v1/auth/token", None, &serde_json::json!({ "username": "chuyenvien2.nhatrang", "password": "mat-khau-chau-1" }), None).await.expect(200);
+    app.act(&code, "forward", tok["token"].as_str().unwrap(), serde_json::json!({})).await.expect(200);
+    assert!(!page(app, &chau, "/can-bo?cua_toi=1").await.text.contains(&format!(">{code}<")), "the next step is no longer hers");
+}
+
+on_both_backends!(a_step_is_handed_to_a_named_colleague => hand_over_sqlite, hand_over_postgres);

@@ -133,6 +133,10 @@ fn table() -> Vec<(&'static str, ActionKind, Vec<P>, State, i64)> {
         t.push((sit, Extend, vec![SPEC, HEAD, LEAD], S::Processing, agency));
         t.push((sit, Withdraw, vec![App, REC], S::Withdrawn, RECEIVING));
     }
+    // The step's own role hands it to a named colleague; leaders assign too.
+    t.push(("processing@0", Assign, vec![SPEC, HEAD, LEAD], S::Processing, RECEIVING));
+    t.push(("processing@1", Assign, vec![HEAD, LEAD], S::Processing, RECEIVING));
+    t.push(("processing@2", Assign, vec![HEAD, LEAD], S::Processing, OTHER_STEP_AGENCY));
     t
 }
 
@@ -140,14 +144,15 @@ fn table() -> Vec<(&'static str, ActionKind, Vec<P>, State, i64)> {
 fn sample(kind: ActionKind, d: &DossierFacts) -> Action {
     match kind {
         ActionKind::Submit => Action::Submit,
-        ActionKind::Receive => Action::Receive,
+        ActionKind::Receive => Action::Receive { note: None },
         ActionKind::RequestSupplement => Action::RequestSupplement {
             items: vec![SupplementItem { document: "Giấy chứng sinh".into(), reason: "Bản chụp mờ".into() }],
             exception_reason: Some("Phát hiện sai sót mới".into()),
         },
         ActionKind::Supply => Action::Supply { note: None },
-        ActionKind::Transfer => Action::Transfer,
+        ActionKind::Transfer => Action::Transfer { note: None },
         ActionKind::Forward => Action::Forward { note: None },
+        ActionKind::Assign => Action::Assign { assignee: 42, assignee_name: "Trần Văn Minh".into(), note: None },
         ActionKind::ReturnToStep => Action::ReturnToStep { step: d.current_step.unwrap_or(1).saturating_sub(1), reason: "Thiếu ý kiến".into() },
         ActionKind::Approve => Action::Approve { note: None },
         ActionKind::Reject => Action::Reject { reason: "Không đủ điều kiện".into(), legal_ground: None },
@@ -228,11 +233,11 @@ fn full_life_to_returned_with_a_pause_is_on_time() {
         let t = decide(d, &who, &a, now, &cal, &rules).unwrap();
         *d = t.next;
     };
-    step(&mut d, staff(Role::Reception, RECEIVING), Action::Receive, 0);
+    step(&mut d, staff(Role::Reception, RECEIVING), Action::Receive { note: None }, 0);
     let first_due = d.due_at.unwrap();
     // Mon 09:00 + 3 working days → Thu 09:00
     assert_eq!(first_due, t0() + Duration::days(3));
-    step(&mut d, staff(Role::Reception, RECEIVING), Action::Transfer, 1);
+    step(&mut d, staff(Role::Reception, RECEIVING), Action::Transfer { note: None }, 1);
     let ask = sample(ActionKind::RequestSupplement, &d);
     step(&mut d, staff(Role::Specialist, RECEIVING), ask, 1);
     // Paused Mon 11:00 → supplied Tue 11:00: one working day pushed.
@@ -246,6 +251,25 @@ fn full_life_to_returned_with_a_pause_is_on_time() {
     assert_eq!(d.outcome, Some(Outcome::Early));
     step(&mut d, staff(Role::Reception, RECEIVING), Action::ReturnResult { delivery: Delivery::Online }, 1);
     assert_eq!(d.state, State::Returned);
+}
+
+#[test]
+fn a_named_hand_over_lasts_while_the_dossier_stays_at_its_step() {
+    let cal = WorkCalendar::weekdays();
+    let rules = DeadlineRules::default();
+    let mut d = situation("processing@0");
+    let head = staff(Role::HeadOfUnit, RECEIVING);
+    let assign = |id: i64| Action::Assign { assignee: id, assignee_name: format!("Cán bộ {id}"), note: None };
+    d = decide(&d, &head, &assign(7), t0(), &cal, &rules).unwrap().next;
+    assert_eq!((d.assignee, d.current_step, d.state), (Some(7), Some(0), State::Processing));
+    let again = decide(&d, &head, &assign(7), t0(), &cal, &rules).unwrap_err();
+    assert!(matches!(again, Refusal::Invalid { path: "assignee", .. }), "{again:?}");
+    let ask = sample(ActionKind::RequestSupplement, &d);
+    d = decide(&d, &staff(Role::Specialist, RECEIVING), &ask, t0(), &cal, &rules).unwrap().next;
+    d = decide(&d, &Actor::Applicant, &Action::Supply { note: None }, t0() + Duration::hours(1), &cal, &rules).unwrap().next;
+    assert_eq!(d.assignee, Some(7), "a supplement round keeps the hand-over");
+    let t = decide(&d, &staff(Role::Specialist, RECEIVING), &Action::Forward { note: None }, t0() + Duration::hours(2), &cal, &rules).unwrap();
+    assert_eq!((t.next.assignee, t.next.current_step), (None, Some(1)), "the next step is anyone's of its role");
 }
 
 #[test]

@@ -49,12 +49,13 @@ pub struct DossierRow {
     pub version: i64,
     pub last_hash: String,
     pub updated_at: i64,
+    pub assignee_id: Option<i64>,
 }
 
 pub(crate) const DOSSIER_COLUMNS: &str = "id, reference, code, procedure_id, receiving_agency_id, channel, state, applicant_kind, \
     applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, delivery, processing, steps, \
     current_step, step_started_at, submitted_at, received_at, due_at, original_due_at, paused_at, supplement_requests, extended, \
-    finished_at, outcome, returned_at, document_count, version, last_hash, updated_at";
+    finished_at, outcome, returned_at, document_count, version, last_hash, updated_at, assignee_id";
 
 fn corrupt(id: i64, what: &str) -> StoreError {
     StoreError::Corrupt(format!("dossier {id}: bad {what}"))
@@ -79,6 +80,7 @@ impl DossierRow {
             extended: self.extended != 0,
             finished_at: self.finished_at.map(from_ms),
             outcome: self.outcome.as_deref().and_then(Outcome::parse),
+            assignee: self.assignee_id,
         })
     }
 
@@ -423,7 +425,7 @@ async fn apply_in_tx(
     let updated: Option<DossierRow> = sqlx::query_as(&format!(
         "UPDATE dossiers SET code = COALESCE($1, code), state = $2, current_step = $3, step_started_at = $4, received_at = $5, \
          due_at = $6, original_due_at = $7, paused_at = $8, supplement_requests = $9, extended = $10, finished_at = $11, \
-         outcome = $12, returned_at = COALESCE($13, returned_at), version = $14, last_hash = $15, updated_at = $16 \
+         outcome = $12, returned_at = COALESCE($13, returned_at), version = $14, last_hash = $15, updated_at = $16, assignee_id = $19 \
          WHERE id = $17 AND version = $18 RETURNING {DOSSIER_COLUMNS}"
     ))
     .bind(&code)
@@ -444,6 +446,7 @@ async fn apply_in_tx(
     .bind(ms(ctx.now))
     .bind(d.id)
     .bind(d.version)
+    .bind(n.assignee)
     .fetch_optional(&mut *conn)
     .await?;
     let updated = updated.ok_or(StoreError::Conflict)?;

@@ -127,6 +127,19 @@ impl Store {
         Ok(())
     }
 
+    /// Active accounts holding `role` directly at `agency`, by name: the colleagues a
+    /// step can be handed to.
+    pub async fn holders(&self, role: Role, agency: i64) -> Result<Vec<(i64, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT u.id, u.full_name FROM users u JOIN user_grants g ON g.user_id = u.id \
+             WHERE g.role = $1 AND g.agency_id = $2 AND u.active = 1 ORDER BY u.full_name",
+        )
+        .bind(role.as_str())
+        .bind(agency)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     /// The user of a live session of `kind`, with grants expanded to sub-agencies.
     pub async fn session_user(&self, token: &str, kind: &str, now: Instant) -> Result<Option<SessionUser>, StoreError> {
         let row: Option<(i64, String, String, i64)> = sqlx::query_as(

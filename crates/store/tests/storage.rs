@@ -138,7 +138,7 @@ async fn a_stale_version_is_refused_and_writes_nothing() {
         let submit = decide(&facts, &Actor::Applicant, &Action::Submit, now(), &cal, &rules).unwrap();
         let row = store.create_dossier(&new, &[submit], &ctx, None).await.unwrap().dossier;
         let staff = Actor::Staff { user_id: 1, grants: vec![Grant { role: Role::Reception, agency_id: f.agency }] };
-        let receive = decide(&row.facts().unwrap(), &staff, &Action::Receive, now(), &cal, &rules).unwrap();
+        let receive = decide(&row.facts().unwrap(), &staff, &Action::Receive { note: None }, now(), &cal, &rules).unwrap();
         let received = store.apply_action(&row, &receive, &ctx, None).await.unwrap().dossier;
         assert_eq!(received.code.as_deref(), Some("H56.9-261123-0001"), "{name}");
         // A second writer that read the same version loses.
@@ -149,7 +149,7 @@ async fn a_stale_version_is_refused_and_writes_nothing() {
         // The failed attempt did not consume a code either.
         let (new2, facts2) = new_dossier(&f, 2);
         let s2 = decide(&facts2, &Actor::Applicant, &Action::Submit, now(), &cal, &rules).unwrap();
-        let r2 = decide(&s2.next, &staff, &Action::Receive, now(), &cal, &rules).unwrap();
+        let r2 = decide(&s2.next, &staff, &Action::Receive { note: None }, now(), &cal, &rules).unwrap();
         let second = store.create_dossier(&new2, &[s2, r2], &ctx, None).await.unwrap().dossier;
         assert_eq!(second.code.as_deref(), Some("H56.9-261123-0002"), "{name}");
         assert_eq!(store.verify_dossier_chain(second.id).await.unwrap(), None, "{name}");
@@ -175,8 +175,8 @@ async fn counters_equal_a_recount_from_events() {
             let mut row = store.create_dossier(&new, &[submit], &ctx, None).await.unwrap().dossier;
             let plan: Vec<Action> = match i % 3 {
                 0 => vec![],
-                1 => vec![Action::Receive],
-                _ => vec![Action::Receive, Action::Transfer, Action::Forward { note: None }, Action::Forward { note: None }, Action::Approve { note: None }],
+                1 => vec![Action::Receive { note: None }],
+                _ => vec![Action::Receive { note: None }, Action::Transfer { note: None }, Action::Forward { note: None }, Action::Forward { note: None }, Action::Approve { note: None }],
             };
             for a in plan {
                 let t = decide(&row.facts().unwrap(), &staff, &a, t0, &cal, &rules).unwrap();

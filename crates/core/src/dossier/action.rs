@@ -28,11 +28,14 @@ pub enum Delivery {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     Submit,
-    Receive,
+    Receive { note: Option<String> },
     RequestSupplement { items: Vec<SupplementItem>, exception_reason: Option<String> },
     Supply { note: Option<String> },
-    Transfer,
+    Transfer { note: Option<String> },
     Forward { note: Option<String> },
+    /// Hands the current step to a named colleague who holds its role (the name is what
+    /// the history shows).
+    Assign { assignee: i64, assignee_name: String, note: Option<String> },
     ReturnToStep { step: usize, reason: String },
     Approve { note: Option<String> },
     Reject { reason: String, legal_ground: Option<String> },
@@ -52,6 +55,7 @@ pub enum ActionKind {
     Supply,
     Transfer,
     Forward,
+    Assign,
     ReturnToStep,
     Approve,
     Reject,
@@ -62,13 +66,14 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 13] = [
+    pub const ALL: [ActionKind; 14] = [
         ActionKind::Submit,
         ActionKind::Receive,
         ActionKind::RequestSupplement,
         ActionKind::Supply,
         ActionKind::Transfer,
         ActionKind::Forward,
+        ActionKind::Assign,
         ActionKind::ReturnToStep,
         ActionKind::Approve,
         ActionKind::Reject,
@@ -90,6 +95,7 @@ impl ActionKind {
             ActionKind::Supply => "supply",
             ActionKind::Transfer => "transfer",
             ActionKind::Forward => "forward",
+            ActionKind::Assign => "assign",
             ActionKind::ReturnToStep => "return_to_step",
             ActionKind::Approve => "approve",
             ActionKind::Reject => "reject",
@@ -109,6 +115,7 @@ impl ActionKind {
             ActionKind::Supply => "Bổ sung hồ sơ",
             ActionKind::Transfer => "Chuyển hồ sơ đến bộ phận giải quyết",
             ActionKind::Forward => "Chuyển bước xử lý",
+            ActionKind::Assign => "Giao cán bộ khác xử lý",
             ActionKind::ReturnToStep => "Trả lại bước trước",
             ActionKind::Approve => "Phê duyệt kết quả",
             ActionKind::Reject => "Từ chối giải quyết",
@@ -124,11 +131,12 @@ impl Action {
     pub fn kind(&self) -> ActionKind {
         match self {
             Action::Submit => ActionKind::Submit,
-            Action::Receive => ActionKind::Receive,
+            Action::Receive { .. } => ActionKind::Receive,
             Action::RequestSupplement { .. } => ActionKind::RequestSupplement,
             Action::Supply { .. } => ActionKind::Supply,
-            Action::Transfer => ActionKind::Transfer,
+            Action::Transfer { .. } => ActionKind::Transfer,
             Action::Forward { .. } => ActionKind::Forward,
+            Action::Assign { .. } => ActionKind::Assign,
             Action::ReturnToStep { .. } => ActionKind::ReturnToStep,
             Action::Approve { .. } => ActionKind::Approve,
             Action::Reject { .. } => ActionKind::Reject,

@@ -39,6 +39,9 @@ pub struct DossierFacts {
     pub extended: bool,
     pub finished_at: Option<Instant>,
     pub outcome: Option<Outcome>,
+    /// The officer the current step is handed to by name, if any (cleared when the step
+    /// changes).
+    pub assignee: Option<i64>,
 }
 
 impl DossierFacts {
@@ -59,6 +62,7 @@ impl DossierFacts {
             extended: false,
             finished_at: None,
             outcome: None,
+            assignee: None,
         }
     }
 
@@ -136,6 +140,8 @@ pub fn permitted(d: &DossierFacts, kind: ActionKind, party: Party) -> Result<(),
         A::Supply => (d.state == S::SupplementRequested, party == Party::Applicant || reception),
         A::Transfer => (d.state == S::Received, reception),
         A::Forward => (d.state == S::Processing && !is_last_step, step_role(party)),
+        // The step's own role hands it to a colleague; leaders assign work too.
+        A::Assign => (d.state == S::Processing, step_role(party) || leader),
         A::ReturnToStep => (d.state == S::Processing && d.current_step.is_some_and(|i| i > 0), step_role(party)),
         A::Approve => (d.state == S::Processing && is_last_step, step_role(party)),
         A::Reject => match d.state {
@@ -239,9 +245,15 @@ fn apply(d: &DossierFacts, action: &Action, now: Instant, cal: &WorkCalendar, ru
     let mut next = d.clone();
     let mut note = None;
     let mut data = json!({});
+    // A named hand-over holds while the dossier stays at its step (a supplement round or
+    // an apology does not move it).
+    if !matches!(action, Action::Assign { .. } | Action::Extend { .. } | Action::RequestSupplement { .. } | Action::Supply { .. }) {
+        next.assignee = None;
+    }
     match action {
         Action::Submit => next.state = State::Submitted,
-        Action::Receive => {
+        Action::Receive { note: n } => {
+            note = n.clone();
             let due = due_at(cal, rules, now, d.processing);
             next.state = State::Received;
             next.received_at = Some(now);
@@ -279,7 +291,8 @@ fn apply(d: &DossierFacts, action: &Action, now: Instant, cal: &WorkCalendar, ru
                 State::Submitted
             };
         }
-        Action::Transfer => {
+        Action::Transfer { note: n } => {
+            note = n.clone();
             if d.steps.is_empty() {
                 return Err(invalid("workflow", "Thủ tục chưa có quy trình xử lý"));
             }
@@ -292,6 +305,14 @@ fn apply(d: &DossierFacts, action: &Action, now: Instant, cal: &WorkCalendar, ru
             data = json!({ "step_outcome": step_outcome(d, now, cal) });
             next.current_step = d.current_step.map(|i| i + 1);
             next.step_started_at = Some(now);
+        }
+        Action::Assign { assignee, assignee_name, note: n } => {
+            if d.assignee == Some(*assignee) {
+                return Err(invalid("assignee", format!("Hồ sơ đã được giao cho {assignee_name}")));
+            }
+            note = n.clone();
+            data = json!({ "assignee": assignee, "assignee_name": assignee_name });
+            next.assignee = Some(*assignee);
         }
         Action::ReturnToStep { step, reason } => {
             if d.current_step.is_none_or(|c| *step >= c) {

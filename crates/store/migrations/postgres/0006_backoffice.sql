@@ -28,3 +28,7 @@ CREATE INDEX audit_log_at ON audit_log (at, id);
 
 -- The dashboard per officer reads the events of a period.
 CREATE INDEX dossier_events_at ON dossier_events (at);
+
+-- The officer a step was handed to by name ("giao cho tôi" in the queue).
+ALTER TABLE dossiers ADD COLUMN assignee_id BIGINT REFERENCES users (id);
+CREATE INDEX dossiers_assignee ON dossiers (assignee_id, id);

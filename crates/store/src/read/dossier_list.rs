@@ -38,6 +38,8 @@ pub struct DossierFilter {
     pub field: Option<String>,
     /// online | counter | post
     pub channel: Option<String>,
+    /// Only dossiers whose current step is handed to this officer by name.
+    pub assignee: Option<i64>,
     pub outcome: Option<String>,
     pub due: DueWindow,
     /// Only dossiers still being handled (not finished, withdrawn or returned).
@@ -81,7 +83,8 @@ impl Store {
             }
             q.bind(*a);
         }
-        q.push("))");
+        // Drafts are the applicant's until submitted.
+        q.push(")) AND d.state <> 'draft'");
         if let Some(s) = &f.state {
             q.push(" AND d.state = ").bind(s.clone());
         }
@@ -93,6 +96,9 @@ impl Store {
         }
         if let Some(c) = &f.channel {
             q.push(" AND d.channel = ").bind(c.clone());
+        }
+        if let Some(u) = f.assignee {
+            q.push(" AND d.assignee_id = ").bind(u);
         }
         if let Some(o) = &f.outcome {
             q.push(" AND d.outcome = ").bind(o.clone());
@@ -155,7 +161,7 @@ impl Store {
             }
             q.bind(*a);
         }
-        q.push(")) GROUP BY d.state");
+        q.push(")) AND d.state <> 'draft' GROUP BY d.state");
         Ok(sqlx::query_as_with(&q.sql, q.args).fetch_all(&self.read).await?)
     }
 }

@@ -35,6 +35,14 @@ pub struct ApproveBody {
     pub generate_result: Option<bool>,
 }
 
+/// Hand the current step to a named colleague holding its role at its agency.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AssignBody {
+    /// The colleague's account id.
+    pub assignee: i64,
+    pub note: Option<String>,
+}
+
 /// A reason (required).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReasonBody {
@@ -100,10 +108,14 @@ pub(crate) fn parse_action(kind: ActionKind, body: &[u8]) -> Result<Action, ApiE
     let mut e = FieldErrors::default();
     let action = match kind {
         ActionKind::Submit => Action::Submit,
-        ActionKind::Receive => Action::Receive,
-        ActionKind::Transfer => Action::Transfer,
+        ActionKind::Receive => Action::Receive { note: note(parse_json::<NoteBody>(body)?.note) },
+        ActionKind::Transfer => Action::Transfer { note: note(parse_json::<NoteBody>(body)?.note) },
         ActionKind::Supply => Action::Supply { note: note(parse_json::<NoteBody>(body)?.note) },
         ActionKind::Forward => Action::Forward { note: note(parse_json::<NoteBody>(body)?.note) },
+        ActionKind::Assign => {
+            let b: AssignBody = parse_json(body)?;
+            Action::Assign { assignee: b.assignee, assignee_name: String::new(), note: note(b.note) }
+        }
         ActionKind::Approve => Action::Approve { note: note(parse_json::<ApproveBody>(body)?.note) },
         ActionKind::RequestSupplement => {
             let b: SupplementRequestBody = parse_json(body)?;
@@ -214,7 +226,16 @@ async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: Strin
 /// Decides an action on a dossier as it was read, and the receiving agency's code (the
 /// dossier code is issued from it at reception).
 async fn decided(state: &AppState, d: &DossierRow, actor: &Actor, action: &Action) -> Result<(Transition, AgencyCode), ApiError> {
-    let transition = decide(&d.facts()?, actor, action, state.now(), state.calendar_for(d.receiving_agency_id), &state.config.rules)?;
+    let facts = d.facts()?;
+    let named;
+    let action = match action {
+        Action::Assign { assignee, note, .. } => {
+            named = Action::Assign { assignee: *assignee, assignee_name: colleague(state, &facts, *assignee).await?, note: note.clone() };
+            &named
+        }
+        a => a,
+    };
+    let transition = decide(&facts, actor, action, state.now(), state.calendar_for(d.receiving_agency_id), &state.config.rules)?;
     // An online return hands over the electronic result: there must be one to download.
     if matches!(action, Action::ReturnResult { delivery: Delivery::Online }) && !state.store.has_result_document(d.id).await? {
         return Err(ApiError::Conflict("Chưa có văn bản kết quả điện tử để trả trực tuyến: người ký cần đính kèm hoặc tạo văn bản kết quả khi phê duyệt".into()));
@@ -222,6 +243,20 @@ async fn decided(state: &AppState, d: &DossierRow, actor: &Actor, action: &Actio
     prepare_names(state, &[d]).await?;
     let agency_code = AgencyCode::parse(&state.names.agency(d.receiving_agency_id).code).map_err(|_| ApiError::Internal("stored agency code".into()))?;
     Ok((transition, agency_code))
+}
+
+/// The name of the colleague a step is handed to, who must hold the step's role at the
+/// step's agency.
+async fn colleague(state: &AppState, facts: &motcua_core::dossier::DossierFacts, user: i64) -> Result<String, ApiError> {
+    let step = facts.current_step.and_then(|i| facts.steps.get(i)).ok_or_else(|| ApiError::field("assignee", "Hồ sơ không ở bước xử lý nào"))?;
+    state
+        .store
+        .holders(step.role, step.agency_id)
+        .await?
+        .into_iter()
+        .find(|(id, _)| *id == user)
+        .map(|(_, name)| name)
+        .ok_or_else(|| ApiError::field("assignee", format!("Cán bộ được giao phải giữ vai trò “{}” tại cơ quan của bước này", step.role.label_vi())))
 }
 
 /// Decides an action with core and commits it: the one path every action takes, from the
@@ -294,6 +329,7 @@ action_endpoint!(request_supplement, ActionKind::RequestSupplement, "/api/v1/dos
 action_endpoint!(supply, ActionKind::Supply, "/api/v1/dossiers/{code}/supply", NoteBody, "Record the supplement; the clock resumes (applicant or reception).");
 action_endpoint!(transfer, ActionKind::Transfer, "/api/v1/dossiers/{code}/transfer", NoteBody, "Send a received dossier to the first workflow step (reception).");
 action_endpoint!(forward, ActionKind::Forward, "/api/v1/dossiers/{code}/forward", NoteBody, "Finish the current step and pass to the next (the step's role).");
+action_endpoint!(assign, ActionKind::Assign, "/api/v1/dossiers/{code}/assign", AssignBody, "Hand the current step to a named colleague who holds its role (the step's role or a leader).");
 action_endpoint!(return_to_step, ActionKind::ReturnToStep, "/api/v1/dossiers/{code}/return-to-step", ReturnToStepBody, "Send back to an earlier step with a reason.");
 action_endpoint!(approve, ActionKind::Approve, "/api/v1/dossiers/{code}/approve", ApproveBody, "Approve the result at the last step (signing leader).");
 action_endpoint!(reject, ActionKind::Reject, "/api/v1/dossiers/{code}/reject", RejectBody, "Refuse the dossier with a reason.");

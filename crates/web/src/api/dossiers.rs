@@ -233,7 +233,7 @@ pub(crate) async fn submit(
     let submitted = decide(&facts, &Actor::Applicant, &Action::Submit, now, cal, rules)?;
     let mut transitions = vec![submitted];
     if let Some(s) = &staff {
-        let received = decide(&transitions[0].next, &s.actor(), &Action::Receive, now, cal, rules)?;
+        let received = decide(&transitions[0].next, &s.actor(), &Action::Receive { note: None }, now, cal, rules)?;
         transitions.push(received);
     }
     let mut new_docs = Vec::with_capacity(documents.len());
@@ -359,6 +359,8 @@ pub struct ListQuery {
     pub field: Option<String>,
     /// online | counter | post
     pub channel: Option<String>,
+    /// Only dossiers whose current step is handed to the caller by name.
+    pub mine: Option<bool>,
     /// early | on_time | late
     pub outcome: Option<String>,
     /// Only dossiers due at or after this instant (RFC 3339).
@@ -475,6 +477,7 @@ pub async fn list_page(state: &AppState, staff: &Staff, q: &ListQuery, cell: Opt
         procedure_id,
         field: q.field.clone().filter(|f| !f.trim().is_empty()),
         channel: q.channel.clone().filter(|c| !c.is_empty()),
+        assignee: q.mine.unwrap_or(false).then_some(staff.0.user_id),
         outcome: q.outcome.clone(),
         due,
         open_only: urgent,

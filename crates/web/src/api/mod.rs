@@ -24,7 +24,7 @@ use utoipa::{Modify, OpenApi};
         dossiers::create, dossiers::get, dossiers::list,
         actions::receive, actions::request_supplement, actions::supply, actions::transfer, actions::forward,
         actions::return_to_step, actions::approve, actions::reject, actions::stop, actions::extend,
-        actions::withdraw, actions::return_result,
+        actions::withdraw, actions::return_result, actions::assign,
     ),
     modifiers(&BearerAuth),
     tags((name = "catalogue"), (name = "auth"), (name = "dossiers"), (name = "actions"))
@@ -75,6 +75,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api/v1/dossiers/{code}/extend", post(actions::extend))
         .route("/api/v1/dossiers/{code}/withdraw", post(actions::withdraw))
         .route("/api/v1/dossiers/{code}/return-result", post(actions::return_result))
+        .route("/api/v1/dossiers/{code}/assign", post(actions::assign))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
     uploads.merge(api).layer(axum::middleware::map_response(json_errors))
 }

@@ -279,6 +279,8 @@ struct StaffList {
     filters: String,
     procedure: String,
     due_window: String,
+    /// Only the dossiers handed to me.
+    mine: bool,
     field: String,
     channel: String,
     /// Every field of the catalogue, for the filter.
@@ -304,6 +306,8 @@ struct StaffListQuery {
     linh_vuc_loc: Option<String>,
     /// online | counter | post
     kenh: Option<String>,
+    /// `1`: only dossiers handed to me by name.
+    cua_toi: Option<String>,
     /// `qua-han` (overdue now) or `sap-den-han` (due within the warning window).
     han: Option<String>,
     /// A number of the dashboard: its figure, period, receiving agency or field.
@@ -364,6 +368,7 @@ async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Qu
         procedure: q.thu_tuc.clone().filter(|s| !s.trim().is_empty()),
         field: q.linh_vuc_loc.clone(),
         channel: q.kenh.clone(),
+        mine: Some(q.cua_toi.as_deref() == Some("1")),
         outcome: None,
         due_after,
         due_before,
@@ -381,7 +386,7 @@ async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Qu
     };
     // The next page keeps every filter of this one.
     let keep = |k: &str, v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(|s| format!("&{k}={}", url_encode(s))).unwrap_or_default();
-    let filters = [("state", &q.state), ("co_quan", &q.co_quan), ("q", &q.q), ("sap_xep", &q.sap_xep), ("thu_tuc", &q.thu_tuc), ("linh_vuc_loc", &q.linh_vuc_loc), ("kenh", &q.kenh), ("han", &q.han), ("so_lieu", &q.so_lieu), ("tu", &q.tu), ("den", &q.den), ("co_quan_nhan", &q.co_quan_nhan), ("linh_vuc", &q.linh_vuc)]
+    let filters = [("state", &q.state), ("co_quan", &q.co_quan), ("q", &q.q), ("sap_xep", &q.sap_xep), ("thu_tuc", &q.thu_tuc), ("linh_vuc_loc", &q.linh_vuc_loc), ("kenh", &q.kenh), ("cua_toi", &q.cua_toi), ("han", &q.han), ("so_lieu", &q.so_lieu), ("tu", &q.tu), ("den", &q.den), ("co_quan_nhan", &q.co_quan_nhan), ("linh_vuc", &q.linh_vuc)]
         .iter()
         .map(|(k, v)| keep(k, v))
         .collect::<String>();
@@ -418,6 +423,7 @@ async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Qu
         filters,
         procedure: q.thu_tuc.clone().unwrap_or_default(),
         due_window: q.han.clone().unwrap_or_default(),
+        mine: q.cua_toi.as_deref() == Some("1"),
         field: q.linh_vuc_loc.clone().unwrap_or_default(),
         channel: q.kenh.clone().unwrap_or_default(),
         fields: match state.catalogue().await {
@@ -474,6 +480,9 @@ struct DossierPage {
     /// When the apology with a new date is due now: the prompt, and the proposed date and
     /// time for the form.
     apology: Option<(String, String, String)>,
+    /// Colleagues the current step can be handed to (id, name), and who has it now.
+    colleagues: Vec<(i64, String)>,
+    assignee: String,
     notice: Option<String>,
     error: Option<String>,
     /// Official forms this dossier has (number, name), printable as PDF.
@@ -517,6 +526,8 @@ fn dossier_page(v: DossierView) -> DossierPage {
         delivery: String::new(),
         files: Vec::new(),
         apology: None,
+        colleagues: Vec::new(),
+        assignee: String::new(),
         notice: None,
         error: None,
         forms,
@@ -531,12 +542,17 @@ fn dossier_page(v: DossierView) -> DossierPage {
             .clone()
             .unwrap_or_default()
             .into_iter()
-            .map(|e| EventLine {
-                at: short_time(&Some(e.at)),
-                action: e.action_label,
-                state: e.state_label,
-                step: e.step_name.unwrap_or_default(),
-                note: e.note.unwrap_or_default(),
+            .map(|e| {
+                // What the officer asked for or whom the step went to, beside the note.
+                let detail = match e.action.as_str() {
+                    "request_supplement" => e.data.get("items").and_then(|i| i.as_array()).map(|items| {
+                        items.iter().map(|i| format!("{}: {}", i["document"].as_str().unwrap_or(""), i["reason"].as_str().unwrap_or(""))).collect::<Vec<_>>().join("; ")
+                    }),
+                    "assign" => e.data.get("assignee_name").and_then(|n| n.as_str()).map(|n| format!("Giao cho {n}")),
+                    _ => None,
+                };
+                let note = [detail, e.note].into_iter().flatten().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(" — ");
+                EventLine { at: short_time(&Some(e.at)), action: e.action_label, state: e.state_label, step: e.step_name.unwrap_or_default(), note }
             })
             .collect(),
         d: Summary {
@@ -660,7 +676,22 @@ async fn staff_dossier_page(
     } else {
         Vec::new()
     };
+    let step = facts.current_step.and_then(|i| facts.steps.get(i));
+    let colleagues = match step {
+        Some(s) if actions.iter().any(|a| a.0 == "assign") => state.store.holders(s.role, s.agency_id).await?,
+        _ => Vec::new(),
+    };
+    let assignee = match d.assignee_id {
+        Some(id) => state.store.user_names(&[id]).await?.remove(&id).unwrap_or_default(),
+        None => String::new(),
+    };
+    let colleagues: Vec<(i64, String)> = colleagues.into_iter().filter(|(id, _)| Some(*id) != d.assignee_id).collect();
+    if colleagues.is_empty() {
+        actions.retain(|a| a.0 != "assign");
+    }
     let mut page = dossier_page(v);
+    page.colleagues = colleagues;
+    page.assignee = assignee;
     page.files = files;
     page.apology = apology;
     page.actions = actions;
@@ -771,7 +802,12 @@ async fn applicant_page_with(
 }
 
 fn lookup_result(v: DossierView, notice: Option<String>, withdraw_error: Option<String>) -> LookupResult {
-    let page = dossier_page(v.clone());
+    // Hand-overs between officers are the office's business, not the applicant's.
+    let mut public = v.clone();
+    if let Some(t) = public.timeline.as_mut() {
+        t.retain(|e| e.action != "assign");
+    }
+    let page = dossier_page(public);
     let s = &v.summary;
     // Everything asked for in the latest supplement request, with its reasons.
     let missing = if s.state == "supplement_requested" {

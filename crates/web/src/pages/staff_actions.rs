@@ -38,6 +38,7 @@ fn body_of(kind: ActionKind, f: &HashMap<String, String>) -> Value {
                 .collect();
             json!({ "items": items, "exception_reason": get("exception_reason") })
         }
+        ActionKind::Assign => json!({ "assignee": get("assignee").parse::<i64>().unwrap_or(0), "note": get("note") }),
         ActionKind::ReturnToStep => json!({ "step": get("step").parse::<usize>().unwrap_or(usize::MAX), "reason": get("reason") }),
         ActionKind::Reject => json!({ "reason": get("reason"), "legal_ground": get("legal_ground") }),
         ActionKind::Stop | ActionKind::Withdraw => json!({ "reason": get("reason") }),
@@ -89,6 +90,26 @@ async fn result_document(state: &AppState, d: &DossierRow, staff: &Staff, f: &Ha
     Ok(Some(NewDocument { name: "Văn bản kết quả giải quyết".into(), sha256: blob.sha256, size: blob.size, content_type: kind.content_type().into(), original_name }))
 }
 
+/// What a form field is called on the page, for error messages.
+fn field_label(path: &str) -> &str {
+    match path.split(['[', '.']).next().unwrap_or(path) {
+        "receiver_name" => "Người nhận",
+        "receiver_id" => "Số định danh người nhận",
+        "tracking_number" => "Mã bưu gửi",
+        "method" => "Hình thức trả",
+        "reason" => "Lý do",
+        "legal_ground" => "Căn cứ pháp lý",
+        "new_due" => "Ngày hẹn trả mới",
+        "items" => "Giấy tờ cần bổ sung",
+        "exception_reason" => "Lý do yêu cầu lần nữa",
+        "step" => "Bước trả lại",
+        "assignee" => "Cán bộ được giao",
+        "ket_qua" => "Văn bản kết quả",
+        "note" => "Ghi chú",
+        _ => path,
+    }
+}
+
 pub async fn act(State(state): State<AppState>, staff: WebStaff, Path((code, action)): Path<(String, String)>, req: Request) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let result: Result<Response, ApiError> = async {
@@ -117,7 +138,7 @@ pub async fn act(State(state): State<AppState>, staff: WebStaff, Path((code, act
         match outcome {
             Ok(out) => Ok(Redirect::to(&format!("/can-bo/ho-so/{}?da={}", out.public_id(), kind.as_str())).into_response()),
             Err(ApiError::Invalid(e)) => {
-                let msg = e.0.iter().map(|x| x.message.clone()).collect::<Vec<_>>().join("; ");
+                let msg = e.0.iter().map(|x| format!("{}: {}", field_label(&x.path), x.message)).collect::<Vec<_>>().join("; ");
                 super::staff_dossier_page(&state, &staff, &d, None, Some(format!("{}: {msg}", kind.label_vi())), axum::http::StatusCode::UNPROCESSABLE_ENTITY).await
             }
             Err(ApiError::Conflict(m)) | Err(ApiError::Forbidden(m)) => {
