@@ -314,6 +314,32 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> end
 // A 1×1 PNG.
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d8e4d40000000049454e44ae426082', 'hex');
 
+/**
+ * A real one-page PDF (A4, Helvetica) showing `lines` of ASCII text, as a scanned form would
+ * be: the browser's PDF viewer renders it, so screenshots of a file view show something.
+ */
+function textPdf(lines) {
+  const esc = (t) => t.replace(/[\\()]/g, (c) => `\\${c}`);
+  const stream = `BT /F1 16 Tf 60 780 Td 22 TL ${lines.map((l) => `(${esc(l)}) Tj T*`).join(' ')} ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    `<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets = [];
+  objects.forEach((o, i) => {
+    offsets.push(Buffer.byteLength(out, 'latin1'));
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(out, 'latin1');
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
 function fixtures() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-files-'));
   const write = (name, bytes) => {
@@ -369,15 +395,32 @@ async function token(username) {
   return tokens.get(username);
 }
 
+/**
+ * The demo accounts (crates/cli/src/demo.rs, USERS): username → full name and the roles
+ * held, as "role agency-code". Where two accounts hold a role in an agency, the first one
+ * listed acts.
+ */
+const PROVINCE_BODIES = ['H56.02', 'H56.03', 'H56.04', 'H56.05', 'H56.01'];
+const DEMO_USERS = {
+  'motcua.nhatrang': { name: 'Nguyễn Thị Lan (một cửa P. Nha Trang)', roles: [`reception ${NHA_TRANG}`] },
+  'chuyenvien.nhatrang': { name: 'Trần Văn Minh (chuyên viên P. Nha Trang)', roles: [`specialist ${NHA_TRANG}`] },
+  'truongphong.nhatrang': { name: 'Lê Thị Hoa (lãnh đạo phòng P. Nha Trang)', roles: [`head_of_unit ${NHA_TRANG}`] },
+  'lanhdao.nhatrang': { name: 'Phạm Quốc Huy (Chủ tịch UBND P. Nha Trang)', roles: [`signing_leader ${NHA_TRANG}`] },
+  'congan.nhatrang': { name: 'Võ Đức Thắng (Công an P. Nha Trang)', roles: ['reception', 'specialist', 'signing_leader'].map((r) => `${r} H56.05.22366`) },
+  'motcua.camlam': { name: 'Đặng Thị Mai (một cửa xã Cam Lâm)', roles: ['reception H56.22453'] },
+  'canbo.camlam': { name: 'Huỳnh Văn Tài (UBND xã Cam Lâm)', roles: ['specialist', 'head_of_unit', 'signing_leader'].map((r) => `${r} H56.22453`) },
+  'congan.camlam': { name: 'Ngô Văn Bình (Công an xã Cam Lâm)', roles: ['reception', 'specialist', 'signing_leader'].map((r) => `${r} H56.05.22453`) },
+  'bhxh.khanhhoa': { name: 'Bùi Thị Thu (BHXH tỉnh)', roles: ['specialist H56.06', 'signing_leader H56.06'] },
+  'motcua.tinh': { name: 'Trịnh Văn Nam (Trung tâm PVHCC tỉnh)', roles: ['reception H56.01'] },
+  'canbo.tinh': {
+    name: 'Lý Thị Ngọc (các sở, Công an tỉnh)',
+    roles: PROVINCE_BODIES.flatMap((a) => ['specialist', 'head_of_unit', 'signing_leader'].map((r) => `${r} ${a}`)),
+  },
+};
+
 /** The demo user holding `role` in `agency` (crates/cli/src/demo.rs). */
 function userFor(role, agency) {
-  const users = {
-    [`reception ${NHA_TRANG}`]: 'motcua.nhatrang',
-    [`specialist ${NHA_TRANG}`]: 'chuyenvien.nhatrang',
-    [`head_of_unit ${NHA_TRANG}`]: 'truongphong.nhatrang',
-    [`signing_leader ${NHA_TRANG}`]: 'lanhdao.nhatrang',
-  };
-  const u = users[`${role} ${agency}`];
+  const u = Object.keys(DEMO_USERS).find((name) => DEMO_USERS[name].roles.includes(`${role} ${agency}`));
   assert.ok(u, `no demo user holds ${role} in ${agency}`);
   return u;
 }
@@ -410,11 +453,15 @@ function applicant(name = 'Nguyễn Thị Hạnh') {
   return { kind: 'person', name, id_number: `056190${tail}`, phone: `0905${rnd}${tail.slice(3)}`, email: 'hanh.nguyen@example.vn', address: '12 Trần Phú, phường Nha Trang, Khánh Hòa' };
 }
 
-/** A birth registration entered at the Nha Trang counter: received at once. */
-async function createAtCounter(person) {
+/**
+ * A dossier entered at a counter by the JSON API: received at once. By default a birth
+ * registration at the Nha Trang counter; `procedure`, `agency` and `reception` (the
+ * reception officer's username) choose another.
+ */
+async function createAtCounter(person, { procedure = BIRTH, agency = NHA_TRANG, reception = 'motcua.nhatrang' } = {}) {
   const r = await api('POST', '/api/v1/dossiers', {
-    token: await token('motcua.nhatrang'),
-    json: { procedure_code: BIRTH, agency_code: NHA_TRANG, channel: 'counter', delivery: 'counter', applicant: person, documents: [] },
+    token: await token(reception),
+    json: { procedure_code: procedure, agency_code: agency, channel: 'counter', delivery: 'counter', applicant: person, documents: [] },
     idempotencyKey: `e2e-create-${process.pid}-${Date.now()}-${++keys}`,
   });
   const d = expect(r, 201, 'counter submission');
@@ -438,9 +485,287 @@ async function submitOnline(person) {
   return d;
 }
 
+// ---------------------------------------------------------------------------------------
+// The staff back office (/can-bo), as an official uses it: signed in at /dang-nhap, the
+// queue, a dossier's page with its action forms, and the printable forms (Mẫu 01–06).
+
+/**
+ * A fresh browser context with `username` signed in at /dang-nhap (shared demo password):
+ * openPage's { context, page, shot, phoneShot } and the officer's name as the queue's
+ * heading shows it. The page is left on the queue /can-bo.
+ */
+async function staffSignIn(browser, flow, username) {
+  const o = await openPage(browser, flow);
+  const { page } = o;
+  await visit(page, '/dang-nhap');
+  assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Đăng nhập cán bộ');
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  const r = await submitAndWait(page, () => page.getByRole('button', { name: 'Đăng nhập' }).click());
+  assert.equal(r.status(), 200, `signing in as ${username}: HTTP ${r.status()}`);
+  assert.equal(new URL(page.url()).pathname, '/can-bo', `${username} lands on the queue`);
+  const heading = await page.getByRole('heading', { level: 1 }).innerText();
+  const name = DEMO_USERS[username]?.name;
+  if (name) assert.equal(heading, `Hồ sơ trong phạm vi của ${name}`);
+  return { ...o, name: name || heading.replace(/^Hồ sơ trong phạm vi của /, ''), username };
+}
+
+const QUEUE_SEARCH = 'Tìm theo mã hồ sơ, số định danh, mã số thuế hoặc tên người nộp';
+
+/** The rows of the queue table on the page: { code, procedure, applicant, state, due, tag, href }. */
+async function queueRows(page) {
+  return page.locator('main table tbody tr').evaluateAll((trs) => trs.map((tr) => {
+    const cell = (i) => (tr.cells[i] ? tr.cells[i].innerText.replace(/\s+/g, ' ').trim() : '');
+    const tag = tr.cells[4] && tr.cells[4].querySelector('.tag');
+    const a = tr.cells[0] && tr.cells[0].querySelector('a');
+    return {
+      code: cell(0), procedure: cell(1), applicant: cell(2), state: cell(3), due: cell(4),
+      tag: tag ? tag.innerText.trim() : '', href: a ? a.getAttribute('href') : null,
+    };
+  }));
+}
+
+/**
+ * The queue's filter form filled and sent ("Lọc"): `q` in the search box, optionally a state
+ * (value, '' for the default) and an order ('gap' most urgent first among open dossiers,
+ * 'moi' newest first among all). Returns the rows shown.
+ */
+async function searchQueue(page, q, { state, order } = {}) {
+  if (new URL(page.url()).pathname !== '/can-bo') await visit(page, '/can-bo');
+  await page.getByLabel(QUEUE_SEARCH).fill(q);
+  if (state !== undefined) await page.locator('select#state').selectOption(state);
+  if (order !== undefined) await page.locator('select#sap_xep').selectOption(order);
+  const r = await submitAndWait(page, () => page.getByRole('button', { name: 'Lọc', exact: true }).click());
+  assert.equal(r.status(), 200, `the queue searched for ${q}`);
+  return queueRows(page);
+}
+
+/**
+ * Every row of the list the page shows, following "Trang sau" to the end (the queue shows
+ * 50 a page); returns { rows, pages }.
+ */
+async function allQueueRows(page) {
+  const rows = [];
+  let pages = 0;
+  for (;;) {
+    pages += 1;
+    rows.push(...await queueRows(page));
+    const next = page.getByRole('link', { name: 'Trang sau', exact: true });
+    if (await next.count() === 0) break;
+    assert.ok(pages < 100, 'more than 100 pages');
+    const r = await submitAndWait(page, () => next.click());
+    assert.equal(r.status(), 200, `page ${pages + 1} of ${page.url()}`);
+  }
+  return { rows, pages };
+}
+
+/** Opens a dossier from the queue by clicking its code; asserts its page. */
+async function openFromQueue(page, code) {
+  const link = page.locator('main table tbody tr td:first-child a', { hasText: code });
+  assert.equal(await link.count(), 1, `${code} is listed once in the queue`);
+  const r = await submitAndWait(page, () => link.click());
+  assert.equal(r.status(), 200, `the page of ${code}`);
+  assert.equal(new URL(page.url()).pathname, `/can-bo/ho-so/${code}`);
+  assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), `Hồ sơ ${code}`);
+}
+
+/** The facts of a dossier's staff page ("Trạng thái" → "Đang xử lý", …), whitespace folded. */
+async function dossierFacts(page) {
+  return page.locator('main dl.facts').evaluate((dl) => {
+    const out = {};
+    for (const dt of dl.querySelectorAll('dt')) {
+      const dd = dt.nextElementSibling;
+      out[dt.innerText.trim()] = dd ? dd.innerText.replace(/\s+/g, ' ').trim() : '';
+    }
+    return out;
+  });
+}
+
+/** The actions offered on a dossier's page, in order (the summaries of its action forms). */
+async function dossierActions(page) {
+  return (await page.locator('main details.action > summary').allInnerTexts()).map((t) => t.trim());
+}
+
+/** The timeline of a dossier's page (staff or lookup), one folded line per event. */
+async function timelineLines(page) {
+  return (await page.locator('main ol.timeline > li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** The workflow of a dossier's staff page: [{ text, current }]. */
+async function workflowSteps(page) {
+  return page.locator('main ol.steps > li').evaluateAll((lis) => lis.map((li) => ({
+    text: li.innerText.replace(/\s+/g, ' ').trim(), current: li.getAttribute('aria-current') === 'step',
+  })));
+}
+
+/** The action form of a dossier's page whose summary is `label` (opened if closed). */
+async function actionForm(page, label) {
+  const details = page.locator('main details.action').filter({ has: page.locator('summary', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) });
+  assert.equal(await details.count(), 1, `one “${label}” form among ${JSON.stringify(await dossierActions(page))}`);
+  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+  return details.locator('form');
+}
+
+/**
+ * Does `label` on a dossier's page: opens its form, lets `fill(form)` fill it, presses its
+ * button and waits for the answer. Returns the response (after the redirect back to the
+ * dossier on success).
+ */
+async function doAction(page, label, fill = async () => {}) {
+  const form = await actionForm(page, label);
+  await fill(form);
+  return submitAndWait(page, () => form.getByRole('button', { name: label, exact: true }).click());
+}
+
+/**
+ * Asserts that an action just done answered with the dossier's page and the notice
+ * "Đã thực hiện: …" (`kind` is the action's name in the address, `label` its Vietnamese
+ * name). Returns the dossier's code from the address (`code` null: not known before).
+ */
+async function assertDone(page, r, code, kind, label) {
+  const notes = await page.locator('main [role="alert"]').allInnerTexts();
+  assert.equal(r.status(), 200, `${label} on ${code}: HTTP ${r.status()} ${notes.join(' | ')}`);
+  const url = new URL(page.url());
+  const m = url.pathname.match(/^\/can-bo\/ho-so\/([^/]+)$/);
+  assert.ok(m, `back on the dossier's page: ${page.url()}`);
+  const now = decodeURIComponent(m[1]);
+  // Receiving an online submission gives it its code: the page moves to the new address.
+  if (code !== null) assert.equal(now, code);
+  assert.equal(url.searchParams.get('da'), kind);
+  assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), `Hồ sơ ${now}`);
+  assert.equal(await page.getByRole('status').first().innerText(), `Đã thực hiện: ${label}.`);
+  return now;
+}
+
+/**
+ * The official form `n` ("01"…"06") linked from a dossier's page: asserts the link and the
+ * PDF (fetched with the officer's session), saves it as artifacts/<fileName> and returns
+ * its text (null without pdftotext).
+ */
+async function staffFormPdf(page, code, n, fileName) {
+  const link = page.getByRole('link', { name: new RegExp(`^Mẫu số ${n}: `) });
+  assert.equal(await link.count(), 1, `the page links Mẫu số ${n}`);
+  const href = await link.getAttribute('href');
+  assert.equal(href, `/can-bo/ho-so/${code}/mau/${n}`);
+  const r = await page.request.get(BASE + href);
+  assert.equal(r.status(), 200, `GET ${href}: ${(await r.text()).slice(0, 300)}`);
+  assert.match(r.headers()['content-type'] || '', /^application\/pdf/);
+  const body = await r.body();
+  assert.equal(body.subarray(0, 4).toString('latin1'), '%PDF', `Mẫu số ${n} is a PDF`);
+  const file = path.join(ARTIFACTS, fileName);
+  fs.writeFileSync(file, body);
+  return pdfText(file);
+}
+
+// ---------------------------------------------------------------------------------------
+// Vietnamese time and working days, to check the due dates the pages show. Working days
+// are Monday–Friday except the days off of the government's yearly schedule
+// (data/calendar/YYYY.txt, which replaces the computed holidays for its year); for a year
+// without a schedule `calendarKnown` is false and exact dates are not checked.
+
+const CALENDAR_DIR = path.join(__dirname, '..', '..', 'data', 'calendar');
+const schedules = new Map();
+function schedule(year) {
+  if (!schedules.has(year)) {
+    const file = path.join(CALENDAR_DIR, `${year}.txt`);
+    let days = null;
+    if (fs.existsSync(file)) {
+      days = new Map();
+      for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+        const m = line.match(/^(\d{4}-\d{2}-\d{2})\t(off|work)\t/);
+        if (m) days.set(m[1], m[2]);
+      }
+    }
+    schedules.set(year, days);
+  }
+  return schedules.get(year);
+}
+
+/** Whether the official schedule of the years of these dates (YYYY-MM-DD) is known. */
+function calendarKnown(...days) {
+  return days.every((d) => schedule(Number(d.slice(0, 4))) !== null);
+}
+
+/** Whether a day (YYYY-MM-DD) is a working day. */
+function isWorkingDay(day) {
+  const s = schedule(Number(day.slice(0, 4)));
+  if (s && s.has(day)) return s.get(day) === 'work';
+  const wd = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return wd >= 1 && wd <= 5;
+}
+
+/** The day after `day` (YYYY-MM-DD). */
+function nextDay(day) {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86400000).toISOString().slice(0, 10);
+}
+
+/** The first working day after `day`. */
+function nextWorkingDay(day) {
+  let d = nextDay(day);
+  while (!isWorkingDay(d)) d = nextDay(d);
+  return d;
+}
+
+/** Working sessions of a day, in minutes after midnight (07:30–11:30, 13:00–17:00). */
+const SESSIONS = [[450, 690], [780, 1020]];
+const minutesOf = (time) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+const timeOf = (m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+/**
+ * The local { day, time } `minutes` working minutes after { day, time } (the clock of a
+ * dossier counted in working hours: N working days are N × 480 minutes).
+ */
+function addWorkingMinutes({ day, time }, minutes) {
+  let d = day;
+  let t = minutesOf(time);
+  let left = minutes;
+  for (let guard = 0; guard < 4000; guard += 1) {
+    if (isWorkingDay(d)) {
+      for (const [start, end] of SESSIONS) {
+        if (end <= t) continue;
+        const from = Math.max(t, start);
+        if (left <= end - from) return { day: d, time: timeOf(from + left) };
+        left -= end - from;
+        t = end;
+      }
+    }
+    d = nextDay(d);
+    t = 0;
+  }
+  throw new Error('addWorkingMinutes ran away');
+}
+
+/** Vietnamese local time (UTC+7) of an instant: { day: 'YYYY-MM-DD', time: 'HH:MM' }. */
+function vnLocal(instant = new Date()) {
+  const t = new Date(new Date(instant).getTime() + 7 * 3600000).toISOString();
+  return { day: t.slice(0, 10), time: t.slice(11, 16) };
+}
+
+/** "HH:MM DD/MM/YYYY", as the staff pages show instants, from a day and a time. */
+function shownTime(day, time) {
+  const [y, m, d] = day.split('-');
+  return `${time} ${d}/${m}/${y}`;
+}
+
+/** The reverse of shownTime: "17:00 25/11/2026" → { day: '2026-11-25', time: '17:00' }. */
+function parseShown(text) {
+  const m = text.match(/(\d{2}:\d{2}) (\d{2})\/(\d{2})\/(\d{4})/);
+  assert.ok(m, `a time “HH:MM DD/MM/YYYY” in “${text}”`);
+  return { day: `${m[4]}-${m[3]}-${m[2]}`, time: m[1] };
+}
+
+/** "17 giờ 00 phút, ngày 25/11/2026", as the printed forms write instants. */
+function longTime(day, time) {
+  const [y, m, d] = day.split('-');
+  return `${time.slice(0, 2)} giờ ${time.slice(3, 5)} phút, ngày ${d}/${m}/${y}`;
+}
+
 module.exports = {
-  assert, BASE, ARTIFACTS, BIRTH, BIRTH_NAME, NHA_TRANG, NHA_TRANG_UBND, STATE_LABEL, NOT_FOUND, PDF, PNG,
+  assert, BASE, ARTIFACTS, BIRTH, BIRTH_NAME, NHA_TRANG, NHA_TRANG_UBND, STATE_LABEL, NOT_FOUND, PDF, PNG, textPdf,
   launch, openPage, submitAndWait, visit, mainText, fixtures, assertNoOverflow, assertAccessible,
   chooseAgency, fillSubmission, continueToReview, assertReview, sendSubmission, assertReceipt, pdfText,
-  api, expect, token, act, staffView, stepUser, applicant, createAtCounter, submitOnline,
+  api, expect, token, act, staffView, stepUser, userFor, applicant, createAtCounter, submitOnline,
+  PASSWORD, DEMO_USERS, staffSignIn, QUEUE_SEARCH, queueRows, searchQueue, allQueueRows, openFromQueue,
+  dossierFacts, dossierActions, timelineLines, workflowSteps, actionForm, doAction, assertDone, staffFormPdf,
+  calendarKnown, isWorkingDay, nextWorkingDay, addWorkingMinutes, vnLocal, shownTime, parseShown, longTime,
 };
