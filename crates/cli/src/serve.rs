@@ -4,8 +4,9 @@
 use crate::config::ServerArgs;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveTime;
-use motcua_core::calendar::{vietnam_calendar, CountingRule, DeadlineRules};
+use motcua_core::calendar::{CountingRule, DeadlineRules, WorkCalendar};
 use motcua_store::{BlobStore, Store, StoreOptions};
+use motcua_web::calendars::CalendarSources;
 use motcua_web::{build_router, AppState, Config, SystemClock};
 use std::sync::Arc;
 
@@ -56,15 +57,13 @@ pub async fn app_state(store: Store, args: &ServerArgs) -> Result<AppState> {
     };
     let sessions = crate::calendar_cmd::parse_sessions(&args.work_sessions)?;
     let dir = args.calendar_dir.as_deref();
-    let official = crate::calendar_cmd::official_schedules(dir)?;
-    let calendar = vietnam_calendar(&official, &[]).with_sessions(sessions.clone());
-    let mut local = std::collections::HashMap::new();
-    for (code, days) in crate::calendar_cmd::local_schedules(dir)? {
-        let agency = store.agency_by_code(&code).await?.with_context(|| format!("lịch riêng cho cơ quan không tồn tại: {code}"))?;
-        local.insert(agency.id, Arc::new(vietnam_calendar(&official, &days).with_sessions(sessions.clone())));
+    let sources = CalendarSources { official: crate::calendar_cmd::official_schedules(dir)?, local: crate::calendar_cmd::local_schedules(dir)?, sessions };
+    for (code, _) in &sources.local {
+        store.agency_by_code(code).await?.with_context(|| format!("lịch riêng cho cơ quan không tồn tại: {code}"))?;
     }
-    let mut state = AppState::new(store, BlobStore::new(args.files_dir()), Arc::new(SystemClock), calendar, config);
-    state.local_calendars = Arc::new(local);
+    let mut state = AppState::new(store, BlobStore::new(args.files_dir()), Arc::new(SystemClock), WorkCalendar::weekdays(), config);
+    state.reload_calendars(&sources).await.map_err(|e| anyhow::anyhow!("building the working calendars: {e}"))?;
+    state.calendar_sources = Arc::new(sources);
     state.metrics = motcua_web::install_metrics();
     Ok(state)
 }

@@ -228,9 +228,27 @@ async fn administration_changes_are_checked_and_logged(app: &TestApp) {
     let p = app.get(&format!("/api/v1/procedures/{BIRTH}"), None).await.expect(200);
     assert_eq!(p["name"], "Đăng ký khai sinh cho trẻ em");
 
+    // Calendars: a schedule that does not read is refused; an agency's own day off moves
+    // its new dossiers' due dates and nobody else's.
+    let r = post("/can-bo/quan-tri/lich", vec![("scope", "2027"), ("content", "2026-12-31\toff\tSai năm")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("không thuộc năm 2027"), "{}", r.text);
+    let r = post("/can-bo/quan-tri/lich", vec![("scope", NHA_TRANG), ("content", "2026-11-28\toff\tThứ Bảy")]).await;
+    assert!(r.status == 422 && r.text.contains("dòng 1"), "{}", r.text);
+    let r = post("/can-bo/quan-tri/lich", vec![("scope", NHA_TRANG), ("content", "# đại hội\n2026-11-25\toff\tNghỉ để tổ chức đại hội")]).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let nha_trang = create_at_counter(app, "1.001612").await;
+    let t = app.token("motcua.camlam").await;
+    let cam_lam = app.post_json("/api/v1/dossiers", Some(&t), &submission("1.001612", CAM_LAM, "counter"), None).await.expect(201);
+    let due = |d: &serde_json::Value| chrono::DateTime::parse_from_rfc3339(d["due_at"].as_str().unwrap()).unwrap();
+    assert_eq!((due(&nha_trang) - due(&cam_lam)).num_hours(), 24 * 3, "one working day later (Fri → Mon): {} vs {}", nha_trang["due_at"], cam_lam["due_at"]);
+    let explained = app.dossier(&code_of(&nha_trang), &app.token("motcua.nhatrang").await).await;
+    assert!(explained.to_string().contains("Nghỉ để tổ chức đại hội"), "the due date says why: {explained}");
+    assert!(page(app, &admin, "/can-bo/quan-tri").await.text.contains("Ngày nghỉ riêng của H56.22366: 1 ngày"));
+
     // Every change is in the log, newest first, with who made it.
     let log = page(app, &admin, "/can-bo/quan-tri/nhat-ky").await.text;
-    let order: Vec<usize> = ["procedures.import", "agency.create", "user.lock", "grant.add", "user.create"].iter().map(|a| log.find(a).unwrap_or_else(|| panic!("{a} not logged:\n{log}"))).collect();
+    let order: Vec<usize> = ["calendar.save", "procedures.import", "agency.create", "user.lock", "grant.add", "user.create"].iter().map(|a| log.find(a).unwrap_or_else(|| panic!("{a} not logged:\n{log}"))).collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "newest first: {order:?}");
     assert!(log.contains("Quản trị hệ thống") && !log.contains("mat-khau-moi-1"));
     assert_eq!(log.matches("user.create").count(), 1, "refused changes are not logged");

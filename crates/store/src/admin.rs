@@ -180,6 +180,30 @@ impl Store {
         Ok(id)
     }
 
+    /// Saves a working-calendar schedule (see `calendar_schedules`), recording the text
+    /// before and after.
+    pub async fn save_calendar_schedule(&self, by: AdminActor<'_>, scope: &str, content: &str) -> Result<(), StoreError> {
+        let mut tx = self.write.begin().await?;
+        let before: Option<String> = sqlx::query_scalar("SELECT content FROM calendar_schedules WHERE scope = $1").bind(scope).fetch_optional(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO calendar_schedules (scope, content, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (scope) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at",
+        )
+        .bind(scope)
+        .bind(content)
+        .bind(ms(by.now))
+        .execute(&mut *tx)
+        .await?;
+        audit(&mut tx, by, "calendar.save", &format!("calendar:{scope}"), json!({ "before": before, "after": content })).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every saved schedule: (scope, content).
+    pub async fn calendar_schedules(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(sqlx::query_as("SELECT scope, content FROM calendar_schedules ORDER BY scope").fetch_all(&self.read).await?)
+    }
+
     /// The audit log, newest first, `limit` rows before the row `before` (keyset).
     pub async fn audit_log(&self, before: Option<i64>, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
         Ok(sqlx::query_as("SELECT id, at, actor, action, subject, detail FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2")

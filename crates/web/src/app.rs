@@ -69,10 +69,10 @@ pub struct AppState {
     pub store: Store,
     pub blobs: BlobStore,
     pub clock: Arc<dyn Clock>,
-    /// The national working calendar.
-    pub calendar: Arc<WorkCalendar>,
-    /// Calendars of agencies with local days off, by agency id.
-    pub local_calendars: Arc<std::collections::HashMap<i64, Arc<WorkCalendar>>>,
+    /// The working calendars in force (national, and agencies' with local days off).
+    pub calendars: Arc<std::sync::RwLock<crate::calendars::Calendars>>,
+    /// What the calendars are rebuilt from when an administrator saves a schedule.
+    pub calendar_sources: Arc<crate::calendars::CalendarSources>,
     pub config: Arc<Config>,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     pub names: Arc<crate::views::Names>,
@@ -248,18 +248,13 @@ impl AppState {
             store,
             blobs,
             clock,
-            calendar: Arc::new(calendar),
-            local_calendars: Arc::default(),
+            calendars: crate::calendars::Calendars::only(calendar),
+            calendar_sources: Arc::default(),
             config: Arc::new(config),
             metrics: None,
             names: Arc::default(),
             caches: Arc::default(),
         }
-    }
-
-    /// The working calendar of an agency: its own when it has local days off.
-    pub fn calendar_for(&self, agency_id: i64) -> &WorkCalendar {
-        self.local_calendars.get(&agency_id).map(|c| c.as_ref()).unwrap_or(&self.calendar)
     }
 
     pub fn now(&self) -> Instant {

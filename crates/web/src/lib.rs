@@ -6,6 +6,7 @@ mod api;
 mod app;
 mod auth;
 mod cache;
+pub mod calendars;
 mod codes;
 mod error;
 mod ops;

@@ -160,7 +160,7 @@ pub struct DossierView {
 /// (pauses are the spans from a supplement request after reception to the supply).
 fn explain(state: &AppState, facts: &motcua_core::dossier::DossierFacts, events: &[EventRow]) -> Option<Vec<String>> {
     let received = facts.received_at?;
-    let cal = state.calendar_for(facts.receiving_agency);
+    let cal = &*state.calendar_for(facts.receiving_agency);
     let mut pauses = Vec::new();
     let mut open: Option<motcua_core::time::Instant> = None;
     for e in events {
@@ -217,7 +217,7 @@ pub struct DossierSummary {
 }
 
 fn due_status_of(state: &AppState, facts: &motcua_core::dossier::DossierFacts) -> Option<String> {
-    let cal = state.calendar_for(facts.receiving_agency);
+    let cal = &*state.calendar_for(facts.receiving_agency);
     match (facts.state.is_handled(), facts.due_at_now(cal, state.now())) {
         (false, Some(due)) => Some(
             match due_status(cal, &state.config.rules, state.now(), due) {

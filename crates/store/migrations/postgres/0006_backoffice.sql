@@ -32,3 +32,12 @@ CREATE INDEX dossier_events_at ON dossier_events (at);
 -- The officer a step was handed to by name ("giao cho tôi" in the queue).
 ALTER TABLE dossiers ADD COLUMN assignee_id BIGINT REFERENCES users (id);
 CREATE INDEX dossiers_assignee ON dossiers (assignee_id, id);
+
+-- Working-calendar schedules saved by administrators: a year's official days off and
+-- make-up days ('2027'), or an agency's local days off ('local:H56.22366'), in the format
+-- of data/calendar/*.txt. They win over the files for the same year or agency.
+CREATE TABLE calendar_schedules (
+    scope      TEXT PRIMARY KEY,
+    content    TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);

@@ -235,7 +235,7 @@ async fn decided(state: &AppState, d: &DossierRow, actor: &Actor, action: &Actio
         }
         a => a,
     };
-    let transition = decide(&facts, actor, action, state.now(), state.calendar_for(d.receiving_agency_id), &state.config.rules)?;
+    let transition = decide(&facts, actor, action, state.now(), &state.calendar_for(d.receiving_agency_id), &state.config.rules)?;
     // An online return hands over the electronic result: there must be one to download.
     if matches!(action, Action::ReturnResult { delivery: Delivery::Online }) && !state.store.has_result_document(d.id).await? {
         return Err(ApiError::Conflict("Chưa có văn bản kết quả điện tử để trả trực tuyến: người ký cần đính kèm hoặc tạo văn bản kết quả khi phê duyệt".into()));

@@ -228,7 +228,7 @@ pub(crate) async fn submit(
     })?;
     let facts = DossierFacts::new(agency.id, procedure.procedure.processing, steps.clone(), DState::Draft);
     // Deadlines run on the receiving agency's calendar: the one-stop section answers to the applicant.
-    let cal = state.calendar_for(agency.id);
+    let cal = &*state.calendar_for(agency.id);
     let rules = &state.config.rules;
     let submitted = decide(&facts, &Actor::Applicant, &Action::Submit, now, cal, rules)?;
     let mut transitions = vec![submitted];

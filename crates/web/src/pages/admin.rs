@@ -55,6 +55,8 @@ struct AdminPage {
     roles: Vec<(&'static str, &'static str)>,
     kinds: Vec<(&'static str, &'static str)>,
     procedures: usize,
+    /// Saved calendar schedules: scope as shown, number of days.
+    schedules: Vec<(String, usize)>,
     audit: Vec<AuditLine>,
     notice: Option<String>,
     /// Field name and message of each problem of the form just posted.
@@ -144,6 +146,19 @@ async fn page(state: &AppState, staff: &Staff) -> Result<AdminPage, ApiError> {
         roles: Role::ALL.iter().map(|r| (r.as_str(), r.label_vi())).collect(),
         kinds: AGENCY_KINDS.iter().map(|k| (*k, agency_kind_label(k).unwrap_or(k))).collect(),
         procedures: state.catalogue().await?.rows.len(),
+        schedules: state
+            .store
+            .calendar_schedules()
+            .await?
+            .into_iter()
+            .map(|(scope, text)| {
+                let shown = match scope.strip_prefix("local:") {
+                    Some(code) => format!("Ngày nghỉ riêng của {code}"),
+                    None => format!("Lịch nghỉ lễ, làm bù năm {scope}"),
+                };
+                (shown, text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).count())
+            })
+            .collect(),
         audit,
         notice: None,
         errors: Vec::new(),
@@ -164,6 +179,7 @@ fn notice_of(done: &str) -> Option<String> {
             "khoa" => "Đã cập nhật trạng thái tài khoản.",
             "mat-khau" => "Đã đặt lại mật khẩu; cán bộ cần đăng nhập lại.",
             "co-quan" => "Đã lưu cơ quan.",
+            "lich" => "Đã lưu lịch; hạn giải quyết của hồ sơ tiếp nhận từ nay tính theo lịch mới.",
             _ => return None,
         }
         .to_string(),
@@ -358,7 +374,7 @@ pub async fn import(State(state): State<AppState>, staff: WebStaff, mut mp: Mult
         if text.trim().is_empty() {
             return invalid(&state, &staff, vec![("catalogue".into(), "Dán nội dung tệp danh mục thủ tục (JSON)".into())], HashMap::new()).await;
         }
-        let procedures = match parse_for_import(&text, state.calendar.minutes_per_day()) {
+        let procedures = match parse_for_import(&text, state.national_calendar().minutes_per_day()) {
             Ok(p) => p,
             Err(bad) => {
                 let shown: Vec<String> = bad.iter().take(20).cloned().collect();
@@ -397,6 +413,42 @@ async fn read_catalogue(mp: &mut Multipart) -> Result<String, ApiError> {
         }
     }
     Ok(text)
+}
+
+/// Saves a calendar schedule: a year's official days off (administrators of a top-level
+/// agency: it is the national calendar) or an agency's local days off; then rebuilds the
+/// calendars in force.
+pub async fn save_calendar(State(state): State<AppState>, staff: WebStaff, Form(f): Form<HashMap<String, String>>) -> Response {
+    let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
+    let result: Result<Response, ApiError> = async {
+        let scope_ids = admin_scope(&staff)?;
+        let target = f.get("scope").map(|s| s.trim().to_string()).unwrap_or_default();
+        let text = f.get("content").cloned().unwrap_or_default();
+        let key = if target.parse::<i32>().is_ok() {
+            let all = state.store.agencies_in_force(&state.today()).await?;
+            if !all.iter().any(|a| a.parent_id.is_none() && scope_ids.contains(&a.id)) {
+                return invalid(&state, &staff, vec![("scope".into(), "Lịch nghỉ lễ cả nước chỉ do quản trị cấp tỉnh cập nhật".into())], f).await;
+            }
+            target.clone()
+        } else {
+            match state.agency(&target).await? {
+                Some(a) if scope_ids.contains(&a.id) => format!("local:{}", a.code),
+                _ => return invalid(&state, &staff, vec![("scope".into(), "Nhập năm (ví dụ 2027) hoặc mã một cơ quan trong phạm vi quản trị của bạn".into())], f).await,
+            }
+        };
+        let Some(scope) = crate::calendars::scope(&key) else {
+            return invalid(&state, &staff, vec![("scope".into(), "Năm phải từ 1900 đến 2199".into())], f).await;
+        };
+        if let Err(m) = crate::calendars::check(&scope, &text) {
+            return invalid(&state, &staff, vec![("content".into(), m)], f).await;
+        }
+        let label = staff.label();
+        state.store.save_calendar_schedule(actor(&state, &label), &key, &text).await?;
+        state.reload_calendars(&state.calendar_sources).await?;
+        Ok(done("lich"))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 #[derive(Deserialize)]

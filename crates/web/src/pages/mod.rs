@@ -59,6 +59,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/can-bo/quan-tri/can-bo/{id}/khoa", axum::routing::post(admin::lock))
         .route("/can-bo/quan-tri/can-bo/{id}/mat-khau", axum::routing::post(admin::password))
         .route("/can-bo/quan-tri/co-quan", axum::routing::post(admin::save_agency))
+        .route("/can-bo/quan-tri/lich", axum::routing::post(admin::save_calendar))
         .route("/can-bo/so-theo-doi", get(tracking_book::book))
         .route("/can-bo/bang-dieu-khien", get(dashboard::dashboard))
         .route("/can-bo/phan-anh/{code}", axum::routing::post(staff_feedback::answer))
@@ -357,7 +358,7 @@ async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Qu
     let rfc = |t: motcua_core::time::Instant| t.to_rfc3339();
     let (due_after, due_before) = match q.han.as_deref() {
         Some("qua-han") => (None, Some(rfc(now))),
-        Some("sap-den-han") => (Some(rfc(now)), Some(rfc(state.calendar.add_working_minutes(now, state.config.rules.due_soon_minutes)))),
+        Some("sap-den-han") => (Some(rfc(now)), Some(rfc(state.national_calendar().add_working_minutes(now, state.config.rules.due_soon_minutes)))),
         _ => (None, None),
     };
     let query = ListQuery {
@@ -643,7 +644,7 @@ async fn staff_dossier_page(
         .collect();
     // From one working day before the due time the law wants the apology with a new date
     // (once): the page says so and puts that form first, filled with a proposed date.
-    let cal = state.calendar_for(d.receiving_agency_id);
+    let cal = &*state.calendar_for(d.receiving_agency_id);
     let now = state.now();
     let apology = match (facts.due_at_now(cal, now), actions.iter().position(|a| a.0 == "extend")) {
         (Some(due), Some(i)) if motcua_core::calendar::apology_due(cal, now, due) => {
