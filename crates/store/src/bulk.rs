@@ -67,7 +67,7 @@ impl Store {
                 q.bind(hash.clone()).push(", ").bind(b.events.last().map(|e| ms(e.1)).unwrap_or(ms(b.submitted_at))).push(")");
             }
             sqlx::query_with(&q.sql, q.args).execute(&mut *tx).await?;
-            let mut q = SqlBuilder::new("INSERT INTO dossier_agencies (agency_id, dossier_id) VALUES ");
+            let mut q = SqlBuilder::new("INSERT INTO dossier_agencies (agency_id, dossier_id, state, due_key) VALUES ");
             let mut first_row = true;
             for (b, (id, _, _)) in chunk {
                 let mut agencies: Vec<i64> = b.new.step_agencies.clone();
@@ -77,7 +77,7 @@ impl Store {
                 for a in agencies {
                     q.push(if first_row { "(" } else { ", (" });
                     first_row = false;
-                    q.bind(a).push(", ").bind(*id).push(")");
+                    q.bind(a).push(", ").bind(*id).push(", ").bind(b.facts.state.as_str()).push(", ").bind(b.facts.due_at.map(ms).unwrap_or(crate::read::NO_DUE)).push(")");
                 }
             }
             sqlx::query_with(&q.sql, q.args).execute(&mut *tx).await?;

@@ -67,61 +67,56 @@ pub struct DashboardCell {
     pub now: i64,
 }
 
-impl Store {
-    /// One page of dossiers. Uses `dossier_agencies (agency_id, dossier_id)` for scope and
-    /// the primary key for order; the other filters are checked on the rows met.
-    pub async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<DossierRow>, StoreError> {
-        if f.agencies.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut q = SqlBuilder::new(&format!(
-            "SELECT {DOSSIER_COLUMNS} FROM dossiers d WHERE EXISTS (SELECT 1 FROM dossier_agencies da WHERE da.dossier_id = d.id AND da.agency_id IN ("
-        ));
-        for (i, a) in f.agencies.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.bind(*a);
-        }
+/// Open states, as the partial index `dossier_agencies_open` names them (a query must
+/// repeat this exact condition for the planner to use it).
+const OPEN: &str = "da.state IN ('submitted', 'received', 'processing', 'supplement_requested')";
+
+/// Scopes up to this many agencies are listed one agency at a time through the scope
+/// table's indexes (SQLite allows 500 terms in a compound query).
+const MAX_ARMS: usize = 400;
+
+impl DossierFilter {
+    /// The conditions on the dossier row `d` (and its scope row `da`) besides scope and order.
+    fn push_conditions(&self, q: &mut SqlBuilder) {
         // Drafts are the applicant's until submitted.
-        q.push(")) AND d.state <> 'draft'");
-        if let Some(s) = &f.state {
-            q.push(" AND d.state = ").bind(s.clone());
+        q.push(" AND da.state <> 'draft'");
+        if let Some(s) = &self.state {
+            q.push(" AND da.state = ").bind(s.clone());
         }
-        if let Some(p) = f.procedure_id {
+        if let Some(p) = self.procedure_id {
             q.push(" AND d.procedure_id = ").bind(p);
         }
-        if let Some(field) = &f.field {
+        if let Some(field) = &self.field {
             q.push(" AND d.procedure_id IN (SELECT id FROM procedures WHERE field = ").bind(field.clone()).push(")");
         }
-        if let Some(c) = &f.channel {
+        if let Some(c) = &self.channel {
             q.push(" AND d.channel = ").bind(c.clone());
         }
-        if let Some(u) = f.assignee {
+        if let Some(u) = self.assignee {
             q.push(" AND d.assignee_id = ").bind(u);
         }
-        if let Some(o) = &f.outcome {
+        if let Some(o) = &self.outcome {
             q.push(" AND d.outcome = ").bind(o.clone());
         }
-        if let Some(a) = f.due.after {
+        if let Some(a) = self.due.after {
             q.push(" AND d.due_at >= ").bind(a);
         }
-        if let Some(b) = f.due.before {
+        if let Some(b) = self.due.before {
             q.push(" AND d.due_at < ").bind(b);
         }
-        if let Some(c) = &f.cell {
+        if let Some(c) = &self.cell {
             q.push(" AND ");
-            push_received_in(&mut q, &c.agencies, c.from, c.to);
+            push_received_in(q, &c.agencies, c.from, c.to);
             q.push(" AND ");
-            c.figure.push_condition(&mut q, c.now);
+            c.figure.push_condition(q, c.now);
             if let Some(field) = &c.field {
                 q.push(" AND d.procedure_id IN (SELECT id FROM procedures WHERE field = ").bind(field.clone()).push(")");
             }
         }
-        if f.open_only {
-            q.push(" AND d.state IN ('submitted', 'received', 'processing', 'supplement_requested')");
+        if self.open_only {
+            q.push(" AND ").push(OPEN);
         }
-        if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(s) = self.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             q.push(" AND (d.code = ").bind(s.to_string());
             q.push(" OR d.reference = ").bind(s.to_string());
             q.push(" OR d.applicant_id_number = ").bind(s.to_string());
@@ -130,38 +125,83 @@ impl Store {
             let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             q.push(" OR d.applicant_name LIKE ").bind(format!("%{escaped}%")).push(" ESCAPE '\\')");
         }
-        match f.order {
+    }
+
+    /// The keyset condition and order on the scope row.
+    fn push_order(&self, q: &mut SqlBuilder, limit: i64) {
+        match self.order {
             ListOrder::Newest => {
-                if let Some(id) = f.before_id {
-                    q.push(" AND d.id < ").bind(id);
+                if let Some(id) = self.before_id {
+                    q.push(" AND da.dossier_id < ").bind(id);
                 }
-                q.push(" ORDER BY d.id DESC LIMIT ");
+                q.push(" ORDER BY da.dossier_id DESC LIMIT ").bind(limit);
             }
             ListOrder::Urgent(after) => {
-                let key = format!("COALESCE(d.due_at, {NO_DUE})");
                 if let Some((k, id)) = after {
-                    q.push(&format!(" AND ({key} > ")).bind(k).push(&format!(" OR ({key} = ")).bind(k).push(" AND d.id > ").bind(id).push("))");
+                    q.push(" AND (da.due_key > ").bind(k).push(" OR (da.due_key = ").bind(k).push(" AND da.dossier_id > ").bind(id).push("))");
                 }
-                q.push(&format!(" ORDER BY {key}, d.id LIMIT "));
+                q.push(" ORDER BY da.due_key, da.dossier_id LIMIT ").bind(limit);
             }
         }
-        q.bind(f.limit.clamp(1, 201));
+    }
+}
+
+impl Store {
+    /// One page of dossiers. The scope table `dossier_agencies` carries each dossier's
+    /// state and due key, so each agency's page is a walk along one index in the page's
+    /// order — `(agency_id, due_key, dossier_id)` for open dossiers, the primary key for
+    /// the newest — whatever the agency's size; a scope of several agencies merges their
+    /// pages (a dossier of two agencies of the scope is listed once).
+    pub async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<DossierRow>, StoreError> {
+        if f.agencies.is_empty() {
+            return Ok(Vec::new());
+        }
+        let limit = f.limit.clamp(1, 201);
+        let mut q = SqlBuilder::new(&format!("SELECT {DOSSIER_COLUMNS} FROM dossiers d JOIN ("));
+        let arms: Vec<Vec<i64>> = if f.agencies.len() <= MAX_ARMS { f.agencies.iter().map(|a| vec![*a]).collect() } else { vec![f.agencies.clone()] };
+        for (n, arm) in arms.iter().enumerate() {
+            if n > 0 {
+                q.push(" UNION ");
+            }
+            q.push(&format!("SELECT k, i FROM (SELECT {} AS k, da.dossier_id AS i FROM dossier_agencies da JOIN dossiers d ON d.id = da.dossier_id WHERE da.agency_id IN (", match f.order {
+                ListOrder::Newest => "da.dossier_id",
+                ListOrder::Urgent(_) => "da.due_key",
+            }));
+            for (j, a) in arm.iter().enumerate() {
+                if j > 0 {
+                    q.push(", ");
+                }
+                q.bind(*a);
+            }
+            q.push(")");
+            f.push_conditions(&mut q);
+            f.push_order(&mut q, limit);
+            q.push(&format!(") a{n}"));
+        }
+        q.push(match f.order {
+            ListOrder::Newest => ") u ON u.i = d.id ORDER BY u.i DESC LIMIT ",
+            ListOrder::Urgent(_) => ") u ON u.i = d.id ORDER BY u.k, u.i LIMIT ",
+        });
+        q.bind(limit);
         Ok(sqlx::query_as_with(&q.sql, q.args).fetch_all(&self.read).await?)
     }
 
-    /// How many dossiers of a scope are in each state.
+    /// How many dossiers of a scope are in each state (drafts are not staff's), from the
+    /// scope table's `(agency_id, state)` index.
     pub async fn count_by_state(&self, agencies: &[i64]) -> Result<Vec<(String, i64)>, StoreError> {
         if agencies.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = SqlBuilder::new("SELECT d.state, COUNT(*) FROM dossiers d WHERE EXISTS (SELECT 1 FROM dossier_agencies da WHERE da.dossier_id = d.id AND da.agency_id IN (");
+        // A dossier of two agencies of the scope counts once.
+        let count = if agencies.len() == 1 { "COUNT(*)" } else { "COUNT(DISTINCT dossier_id)" };
+        let mut q = SqlBuilder::new(&format!("SELECT state, {count} FROM dossier_agencies WHERE agency_id IN ("));
         for (i, a) in agencies.iter().enumerate() {
             if i > 0 {
                 q.push(", ");
             }
             q.bind(*a);
         }
-        q.push(")) AND d.state <> 'draft' GROUP BY d.state");
+        q.push(") AND state <> 'draft' GROUP BY state");
         Ok(sqlx::query_as_with(&q.sql, q.args).fetch_all(&self.read).await?)
     }
 }
