@@ -93,6 +93,10 @@ pub struct Caches {
     /// QR codes as SVG by the address they encode: choosing a QR mask costs far more than
     /// rendering the page around it.
     pub qr: crate::cache::TtlCache<String, Arc<String>>,
+    /// Dossiers per state of a scope (the queue's counts): counting a large agency's
+    /// index costs tens of milliseconds, and every queue view shows them. Cleared by every
+    /// dossier change this instance makes.
+    pub state_counts: crate::cache::TtlCache<Vec<i64>, Arc<Vec<(String, i64)>>>,
     /// One reload at a time: when the catalogue expires under load, one request reads it
     /// and the others wait for that copy instead of all reading 5,000 rows at once.
     reload: tokio::sync::Mutex<()>,
@@ -133,6 +137,7 @@ impl Default for Caches {
             popular: crate::cache::TtlCache::new(Duration::from_secs(300), 1),
             agencies_on: crate::cache::TtlCache::new(Duration::from_secs(60), 4),
             qr: crate::cache::TtlCache::new(Duration::from_secs(3600), 20_000),
+            state_counts: crate::cache::TtlCache::new(Duration::from_secs(5), 10_000),
             reload: tokio::sync::Mutex::new(()),
         }
     }
@@ -255,6 +260,22 @@ impl AppState {
             names: Arc::default(),
             caches: Arc::default(),
         }
+    }
+
+    /// Dossiers per state of a scope, cached briefly (see `Caches::state_counts`).
+    pub async fn state_counts(&self, scope: &[i64]) -> Result<Arc<Vec<(String, i64)>>, motcua_store::StoreError> {
+        let key = scope.to_vec();
+        if let Some(c) = self.caches.state_counts.get(&key) {
+            return Ok(c);
+        }
+        let c = Arc::new(self.store.count_by_state(scope).await?);
+        self.caches.state_counts.put(key, c.clone());
+        Ok(c)
+    }
+
+    /// After a dossier changes: the counts of every scope it is in may have.
+    pub fn dossiers_changed(&self) {
+        self.caches.state_counts.clear();
     }
 
     pub fn now(&self) -> Instant {

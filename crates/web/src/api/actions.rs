@@ -271,7 +271,9 @@ pub(crate) async fn perform(
 ) -> Result<motcua_store::ActionOutcome, ApiError> {
     let (transition, agency_code) = decided(state, d, actor, action).await?;
     let ctx = ActionContext { actor: label, now: state.now(), agency_code: &agency_code, code_format: &state.config.code_format };
-    Ok(state.store.apply_action(d, &transition, &ctx, idem).await?)
+    let out = state.store.apply_action(d, &transition, &ctx, idem).await?;
+    state.dossiers_changed();
+    Ok(out)
 }
 
 /// An action with the documents it brings (a supplement's papers, an approval's result),
@@ -286,7 +288,9 @@ pub(crate) async fn perform_with_documents(
 ) -> Result<DossierRow, ApiError> {
     let (transition, agency_code) = decided(state, d, actor, action).await?;
     let ctx = ActionContext { actor: label, now: state.now(), agency_code: &agency_code, code_format: &state.config.code_format };
-    Ok(state.store.apply_action_with_documents(d, &transition, &ctx, documents, role).await?.dossier)
+    let out = state.store.apply_action_with_documents(d, &transition, &ctx, documents, role).await?.dossier;
+    state.dossiers_changed();
+    Ok(out)
 }
 
 /// The applicant supplies the missing papers: the Supply action and the files, together.

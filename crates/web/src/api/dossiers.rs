@@ -290,6 +290,7 @@ pub(crate) async fn submit(
         }
         other => other?,
     };
+    state.dossiers_changed();
     tracing::info!(dossier = out.dossier.public_id(), channel = channel.as_str(), "dossier submitted");
     Ok(Submitted::Created(Box::new(out.dossier), audience))
 }

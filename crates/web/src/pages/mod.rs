@@ -391,7 +391,7 @@ async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q): Qu
         .iter()
         .map(|(k, v)| keep(k, v))
         .collect::<String>();
-    let counts = match state.store.count_by_state(&staff.agencies()).await {
+    let counts = match state.state_counts(&staff.agencies()).await {
         Ok(c) => c,
         Err(e) => return ApiError::from(e).into_response(),
     };
