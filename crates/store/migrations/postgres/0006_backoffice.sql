@@ -52,3 +52,8 @@ UPDATE dossier_agencies da SET state = d.state, due_key = COALESCE(d.due_at, 900
 CREATE INDEX dossier_agencies_open ON dossier_agencies (agency_id, due_key, dossier_id)
     WHERE state IN ('submitted', 'received', 'processing', 'supplement_requested');
 CREATE INDEX dossier_agencies_state ON dossier_agencies (agency_id, state);
+
+-- The dashboard counts a period's dossiers of its agencies from this index alone; it also
+-- serves the tracking book (agency, reception time), whose index it replaces.
+DROP INDEX dossiers_agency_received;
+CREATE INDEX dossiers_dashboard ON dossiers (receiving_agency_id, received_at, state, outcome, channel, due_at, procedure_id);
