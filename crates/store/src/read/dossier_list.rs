@@ -121,9 +121,13 @@ impl DossierFilter {
             q.push(" OR d.reference = ").bind(s.to_string());
             q.push(" OR d.applicant_id_number = ").bind(s.to_string());
             // Names as typed (with their diacritics); LIKE's wildcards in the text are
-            // taken literally.
-            let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            q.push(" OR d.applicant_name LIKE ").bind(format!("%{escaped}%")).push(" ESCAPE '\\')");
+            // taken literally. A name has letters and no digits: numbers and codes are matched exactly
+            // above, without walking the whole scope for a name that cannot match.
+            if s.chars().any(char::is_alphabetic) && !s.chars().any(|c| c.is_ascii_digit()) {
+                let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                q.push(" OR d.applicant_name LIKE ").bind(format!("%{escaped}%")).push(" ESCAPE '\\'");
+            }
+            q.push(")");
         }
     }
 
