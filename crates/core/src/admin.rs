@@ -69,7 +69,8 @@ pub fn check_agency(code: &str, name: &str, kind: &str, unit_code: &str, valid_f
         e.add("kind", "Chọn loại cơ quan trong danh sách");
     }
     let unit_code = unit_code.trim();
-    if !unit_code.is_empty() && !(unit_code.len() <= 5 && unit_code.chars().all(|c| c.is_ascii_digit())) {
+    let digits = unit_code.len() <= 5 && unit_code.chars().all(|c| c.is_ascii_digit());
+    if !digits {
         e.add("unit_code", "Mã đơn vị hành chính gồm 2 (tỉnh) hoặc 5 (xã) chữ số");
     }
     let from = date(&mut e, "valid_from", valid_from);

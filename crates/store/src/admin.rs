@@ -4,7 +4,7 @@
 //! did not happen.
 
 use crate::users::hash_password_blocking;
-use crate::{ms, NewAgency, Store, StoreError};
+use crate::{ms, AgencyRow, NewAgency, Store, StoreError};
 use motcua_core::dossier::Role;
 use motcua_core::time::Instant;
 use serde_json::{json, Value};
@@ -150,26 +150,15 @@ impl Store {
     /// and after. Returns its id.
     pub async fn save_agency(&self, by: AdminActor<'_>, a: &NewAgency<'_>) -> Result<i64, StoreError> {
         let mut tx = self.write.begin().await?;
-        let before: Option<(String, String, Option<String>, Option<i64>, String, Option<String>)> =
-            sqlx::query_as("SELECT name, kind, unit_code, parent_id, valid_from, valid_to FROM agencies WHERE code = $1").bind(a.code).fetch_optional(&mut *tx).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO agencies (code, name, kind, unit_code, parent_id, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, unit_code = excluded.unit_code, \
-             parent_id = excluded.parent_id, valid_from = excluded.valid_from, valid_to = excluded.valid_to RETURNING id",
-        )
-        .bind(a.code)
-        .bind(a.name)
-        .bind(a.kind)
-        .bind(a.unit_code)
-        .bind(a.parent_id)
-        .bind(a.valid_from)
-        .bind(a.valid_to)
-        .fetch_one(&mut *tx)
-        .await?;
+        let before: Option<AgencyRow> = sqlx::query_as(&format!("SELECT {} FROM agencies WHERE code = $1", crate::reference::AGENCY_COLUMNS))
+            .bind(a.code)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let id = crate::reference::upsert_agency_in(&mut tx, a).await?;
         let after = json!({ "name": a.name, "kind": a.kind, "unit_code": a.unit_code, "parent_id": a.parent_id, "valid_from": a.valid_from, "valid_to": a.valid_to });
         let detail = match before {
-            Some((name, kind, unit_code, parent_id, valid_from, valid_to)) => json!({
-                "before": { "name": name, "kind": kind, "unit_code": unit_code, "parent_id": parent_id, "valid_from": valid_from, "valid_to": valid_to },
+            Some(b) => json!({
+                "before": { "name": b.name, "kind": b.kind, "unit_code": b.unit_code, "parent_id": b.parent_id, "valid_from": b.valid_from, "valid_to": b.valid_to },
                 "after": after,
             }),
             None => json!({ "after": after }),

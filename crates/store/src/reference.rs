@@ -40,7 +40,7 @@ pub struct NewAgency<'a> {
     pub valid_to: Option<&'a str>,
 }
 
-const AGENCY_COLUMNS: &str = "id, code, name, kind, unit_code, parent_id, valid_from, valid_to";
+pub(crate) const AGENCY_COLUMNS: &str = "id, code, name, kind, unit_code, parent_id, valid_from, valid_to";
 
 impl Store {
     /// Inserts or updates units in one transaction, in batches (3,355 rows load in one go).
@@ -83,21 +83,8 @@ impl Store {
 
     /// Creates the agency or updates the one with the same code; returns its id.
     pub async fn upsert_agency(&self, a: &NewAgency<'_>) -> Result<i64, StoreError> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO agencies (code, name, kind, unit_code, parent_id, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, unit_code = excluded.unit_code, \
-             parent_id = excluded.parent_id, valid_from = excluded.valid_from, valid_to = excluded.valid_to RETURNING id",
-        )
-        .bind(a.code)
-        .bind(a.name)
-        .bind(a.kind)
-        .bind(a.unit_code)
-        .bind(a.parent_id)
-        .bind(a.valid_from)
-        .bind(a.valid_to)
-        .fetch_one(&self.write)
-        .await?;
-        Ok(id)
+        let mut conn = self.write.acquire().await?;
+        upsert_agency_in(&mut conn, a).await
     }
 
     pub async fn agency_by_code(&self, code: &str) -> Result<Option<AgencyRow>, StoreError> {
@@ -195,4 +182,22 @@ impl Store {
         }
         Ok(motcua_core::catalogue::instantiate_workflow(workflow, agency.id, &by_kind))
     }
+}
+
+/// Inserts or updates an agency (matched by code) on a connection or in a transaction.
+pub(crate) async fn upsert_agency_in(conn: &mut sqlx::AnyConnection, a: &NewAgency<'_>) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO agencies (code, name, kind, unit_code, parent_id, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, unit_code = excluded.unit_code, \
+         parent_id = excluded.parent_id, valid_from = excluded.valid_from, valid_to = excluded.valid_to RETURNING id",
+    )
+    .bind(a.code)
+    .bind(a.name)
+    .bind(a.kind)
+    .bind(a.unit_code)
+    .bind(a.parent_id)
+    .bind(a.valid_from)
+    .bind(a.valid_to)
+    .fetch_one(conn)
+    .await?)
 }
