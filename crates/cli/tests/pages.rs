@@ -37,6 +37,11 @@ async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> Resp {
 async fn home_page_offers_the_lookup(app: &TestApp) {
     let r = get_page(app, "/", None).await;
     assert_eq!(r.status, 200);
+    // Security headers on every answer (the file view keeps its own sandbox policy).
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    assert_eq!(r.header("content-security-policy"), Some("frame-ancestors 'none'"));
+    assert_eq!(r.header("referrer-policy"), Some("same-origin"));
     assert!(r.header("content-type").is_some_and(|c| c.starts_with("text/html")));
     assert!(r.text.contains("Tra cứu hồ sơ"), "{}", r.text);
     assert!(r.text.contains("<html lang=\"vi\">"));

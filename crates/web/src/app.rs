@@ -10,7 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use axum::http::{header, HeaderValue};
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -303,6 +305,13 @@ pub fn build_router(state: AppState) -> Router {
         .layer(CompressionLayer::new().gzip(true).compress_when(
             SizeAbove::new(1024).and(NotForContentType::const_new("application/pdf")).and(NotForContentType::IMAGES),
         ))
+        // Every answer: no content-type guessing, no framing by other sites (clickjacking of
+        // the staff forms), and no dossier addresses leaking to other sites in Referer.
+        // A route that needs stricter headers (the sandboxed file view) sets its own.
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(crate::error::panic_response))
