@@ -43,13 +43,13 @@ CREATE TABLE calendar_schedules (
 );
 
 -- The scope table carries each dossier's state and due key (its due instant, or the end
--- of time before reception), written with every action, so that a queue page is a walk
+-- of time before reception: read::NO_DUE), written with every action, so that a queue page is a walk
 -- along one index in the page's order however many dossiers an agency has.
 ALTER TABLE dossier_agencies ADD COLUMN state TEXT NOT NULL DEFAULT 'draft';
-ALTER TABLE dossier_agencies ADD COLUMN due_key BIGINT NOT NULL DEFAULT 9000000000000000000;
+ALTER TABLE dossier_agencies ADD COLUMN due_key BIGINT NOT NULL DEFAULT 9000000000000000;
 UPDATE dossier_agencies SET
     state = (SELECT d.state FROM dossiers d WHERE d.id = dossier_agencies.dossier_id),
-    due_key = (SELECT COALESCE(d.due_at, 9000000000000000000) FROM dossiers d WHERE d.id = dossier_agencies.dossier_id);
+    due_key = (SELECT COALESCE(d.due_at, 9000000000000000) FROM dossiers d WHERE d.id = dossier_agencies.dossier_id);
 CREATE INDEX dossier_agencies_open ON dossier_agencies (agency_id, due_key, dossier_id)
     WHERE state IN ('submitted', 'received', 'processing', 'supplement_requested');
 CREATE INDEX dossier_agencies_state ON dossier_agencies (agency_id, state);
