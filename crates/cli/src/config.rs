@@ -46,6 +46,11 @@ pub struct ServerArgs {
     /// log. For demonstrations and tests only; `motcua demo` turns it on.
     #[arg(long, env = "MOTCUA_DEMO_MAILBOX", default_value_t = false)]
     pub demo_mailbox: bool,
+    /// Behind a reverse proxy: the header holding the client's address (e.g.
+    /// X-Forwarded-For or X-Real-IP), used to limit guessing per address. Set it only when
+    /// clients cannot reach this server except through the proxy.
+    #[arg(long, env = "MOTCUA_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<String>,
 }
 
 impl ServerArgs {

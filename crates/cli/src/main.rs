@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use motcua::config::{DbArgs, ServerArgs};
-use motcua::{calendar_cmd, demo, generate, import, serve};
+use motcua::{audit_cmd, calendar_cmd, demo, generate, import, serve};
 use motcua_core::dossier::Role;
 use motcua_store::{Store, StoreOptions};
 use std::path::PathBuf;
@@ -57,6 +57,21 @@ enum Command {
     User {
         #[command(subcommand)]
         what: UserWhat,
+    },
+    /// Tamper evidence of the stored history.
+    Audit {
+        #[command(subcommand)]
+        what: AuditWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditWhat {
+    /// Check every dossier's event chain and the chain of administrative changes; exits
+    /// with status 1 and names the first broken link of each chain if any was tampered with.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -248,7 +263,24 @@ async fn run() -> Result<()> {
         Command::Import { what: ImportWhat::Procedures { file, db } } => import::procedures(&open(&db).await?, &file).await,
         Command::Import { what: ImportWhat::Units { file, db } } => import::units(&open(&db).await?, &file).await,
         Command::Calendar { what } => calendar(what),
-        Command::User { what: UserWhat::Add { username, name, password, grants, db } } => {
+        Command::Audit {
+            what: AuditWhat::Verify { db },
+        } => {
+            if !audit_cmd::verify(&open(&db).await?).await? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::User {
+            what:
+                UserWhat::Add {
+                    username,
+                    name,
+                    password,
+                    grants,
+                    db,
+                },
+        } => {
             let store = open(&db).await?;
             let mut parsed = Vec::new();
             for g in &grants {

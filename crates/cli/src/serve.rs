@@ -53,6 +53,7 @@ pub async fn app_state(store: Store, args: &ServerArgs) -> Result<AppState> {
         rules: rules(args)?,
         public_url: args.public_url(),
         demo_mailbox: args.demo_mailbox,
+        client_ip_header: args.client_ip_header.clone(),
         ..Config::default()
     };
     let sessions = crate::calendar_cmd::parse_sessions(&args.work_sessions)?;
@@ -74,7 +75,12 @@ pub async fn run(state: AppState, listen: &str, on_ready: impl FnOnce(std::net::
     let addr = listener.local_addr()?;
     on_ready(addr);
     let store = state.store.clone();
-    axum::serve(listener, build_router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(
+        listener,
+        build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

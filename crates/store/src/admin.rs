@@ -3,12 +3,11 @@
 //! transaction of the change itself, so the log cannot miss a change or record one that
 //! did not happen.
 
+use crate::audit::{audit, AdminActor};
 use crate::users::hash_password_blocking;
 use crate::{ms, AgencyRow, NewAgency, Store, StoreError};
 use motcua_core::dossier::Role;
-use motcua_core::time::Instant;
-use serde_json::{json, Value};
-use sqlx::AnyConnection;
+use serde_json::json;
 
 /// One row of the audit log.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -30,25 +29,6 @@ pub struct StaffAccount {
     pub active: bool,
     /// Role and agency id of each direct grant.
     pub grants: Vec<(String, i64)>,
-}
-
-/// Who makes an administrative change, and when.
-#[derive(Debug, Clone, Copy)]
-pub struct AdminActor<'a> {
-    pub label: &'a str,
-    pub now: Instant,
-}
-
-pub(crate) async fn audit(conn: &mut AnyConnection, by: AdminActor<'_>, action: &str, subject: &str, detail: Value) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)")
-        .bind(ms(by.now))
-        .bind(by.label)
-        .bind(action)
-        .bind(subject)
-        .bind(detail.to_string())
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 impl Store {

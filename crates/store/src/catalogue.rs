@@ -67,7 +67,7 @@ impl Store {
         }
         if let Some(by) = by {
             let detail = serde_json::json!({ "inserted": report.inserted, "updated": report.updated, "unchanged": report.unchanged, "codes": changed });
-            crate::admin::audit(&mut tx, by, "procedures.import", "procedures", detail).await?;
+            crate::audit::audit(&mut tx, by, "procedures.import", "procedures", detail).await?;
         }
         tx.commit().await?;
         Ok(report)

@@ -7,6 +7,7 @@
 //! exactly what is stored.
 
 mod admin;
+mod audit;
 mod bulk;
 mod catalogue;
 mod citizens;
@@ -23,7 +24,8 @@ mod reference;
 mod sql;
 mod users;
 
-pub use admin::{AdminActor, AuditRow, StaffAccount};
+pub use admin::{AuditRow, StaffAccount};
+pub use audit::{AdminActor, AuditBreak, VerifyReport};
 pub use bulk::BulkDossier;
 pub use catalogue::{ImportReport, ProcedureRow};
 pub use citizens::{new_token, CitizenDocument, CitizenRow, CodeCheck, DraftRow, OutboxMessage, SignUp};
@@ -148,6 +150,7 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.write).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.write).await?,
         }
+        self.seal_audit_log().await?;
         Ok(())
     }
 

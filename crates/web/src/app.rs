@@ -37,6 +37,10 @@ pub struct Config {
     /// Shows queued SMS and e-mail at `/hop-thu-demo` (demo installations only: the
     /// messages hold one-time codes).
     pub demo_mailbox: bool,
+    /// Attempts allowed before a temporary lock (sign-in, lookups, messages).
+    pub limits: crate::throttle::Limits,
+    /// Behind a reverse proxy: the header it puts the client's address in.
+    pub client_ip_header: Option<String>,
 }
 
 impl Default for Config {
@@ -52,6 +56,8 @@ impl Default for Config {
             request_timeout: Duration::from_secs(30),
             public_url: "http://localhost:8080".into(),
             demo_mailbox: false,
+            limits: crate::throttle::Limits::default(),
+            client_ip_header: None,
         }
     }
 }
@@ -79,6 +85,7 @@ pub struct AppState {
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     pub names: Arc<crate::views::Names>,
     pub caches: Arc<Caches>,
+    pub throttles: Arc<crate::throttle::Throttles>,
 }
 
 /// Per-process caches of hot reference data (see `cache.rs` for the consistency rule).
@@ -257,6 +264,7 @@ impl AppState {
             clock,
             calendars: crate::calendars::Calendars::only(calendar),
             calendar_sources: Arc::default(),
+            throttles: Arc::new(crate::throttle::Throttles::new(config.limits)),
             config: Arc::new(config),
             metrics: None,
             names: Arc::default(),
@@ -290,29 +298,64 @@ impl AppState {
     }
 }
 
+fn all_routes(state: &AppState) -> crate::routes::Routes {
+    crate::api::router(state)
+        .merge(crate::pages::router(state))
+        .merge(crate::ops::router())
+}
+
+/// Every path the server answers, as written in the router (`{code}` and the like for
+/// parameters): the authorisation test checks it has a rule for each.
+pub fn route_paths(state: &AppState) -> Vec<&'static str> {
+    all_routes(state).into_parts().1
+}
+
+/// Pages load nothing from elsewhere and run no script of their own (nor any injected
+/// into them); styles may be inline (`style=` attributes in the templates).
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; \
+                   base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /// The whole router: API, pages, health, metrics, with timeouts and panic safety.
 pub fn build_router(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
-    Router::new()
-        .merge(crate::api::router(&state))
-        .merge(crate::pages::router(&state))
-        .merge(crate::ops::router())
+    let (routes, _) = all_routes(&state).into_parts();
+    routes
         .fallback(crate::pages::errors::not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn(crate::ops::track_metrics))
         // Pages shrink to a third or less over slow mobile links; PDFs and uploads are
         // already compressed, and small bodies are not worth it.
-        .layer(CompressionLayer::new().gzip(true).compress_when(
-            SizeAbove::new(1024).and(NotForContentType::const_new("application/pdf")).and(NotForContentType::IMAGES),
-        ))
-        // Every answer: no content-type guessing, no framing by other sites (clickjacking of
-        // the staff forms), and no dossier addresses leaking to other sites in Referer.
+        .layer(
+            CompressionLayer::new().gzip(true).compress_when(
+                SizeAbove::new(1024)
+                    .and(NotForContentType::const_new("application/pdf"))
+                    .and(NotForContentType::IMAGES),
+            ),
+        )
+        // Every answer: no content-type guessing, no script but our own, no framing by other
+        // sites (clickjacking of the staff forms), and no dossier addresses leaking to other
+        // sites in Referer.
         // A route that needs stricter headers (the sandboxed file view) sets its own.
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(crate::error::panic_response))
 }

@@ -29,6 +29,9 @@ pub enum ApiError {
     UnsupportedMedia(String),
     #[error("service unavailable")]
     Unavailable,
+    /// Too many attempts; the number is the seconds until the next may be made.
+    #[error("too many attempts")]
+    TooMany(i64),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -84,6 +87,15 @@ impl ApiError {
                 "Hệ thống đang tạm thời gián đoạn, vui lòng thử lại sau ít phút".into(),
                 vec![],
             ),
+            ApiError::TooMany(secs) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                format!(
+                    "Bạn đã thử quá nhiều lần. Vui lòng thử lại sau {} phút.",
+                    (secs + 59) / 60
+                ),
+                vec![],
+            ),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Lỗi hệ thống, vui lòng thử lại".into(), vec![])
@@ -94,8 +106,25 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry_after = match self {
+            ApiError::TooMany(secs) => Some(secs),
+            _ => None,
+        };
         let (status, error, message, fields) = self.parts();
-        (status, Json(ErrorBody { error, message, fields })).into_response()
+        let mut resp = (
+            status,
+            Json(ErrorBody {
+                error,
+                message,
+                fields,
+            }),
+        )
+            .into_response();
+        if let Some(secs) = retry_after {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        resp
     }
 }
 

@@ -8,12 +8,15 @@ mod auth;
 mod cache;
 pub mod calendars;
 mod codes;
+mod csrf;
 mod error;
 mod ops;
 mod pages;
+mod routes;
+pub mod throttle;
 mod views;
 
-pub use app::{build_router, AppState, Config, SystemClock};
+pub use app::{build_router, route_paths, AppState, Config, SystemClock};
 pub use error::ApiError;
 pub use ops::install_metrics;
 

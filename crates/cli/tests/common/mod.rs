@@ -118,6 +118,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: TestClock,
     pub store: Store,
+    /// The server's state (its routes can be listed from it).
+    pub state: AppState,
     pub backend: Backend,
     /// The URL the store was opened with (for a second, raw connection).
     pub db_url: String,
@@ -142,7 +144,8 @@ pub fn with_search_path(url: &str, schema: &str) -> String {
     format!("{url}{sep}options=-c%20search_path%3D{schema}")
 }
 
-async fn postgres_schema(admin_url: &str) -> String {
+/// A fresh schema in the PostgreSQL test database.
+pub async fn postgres_schema(admin_url: &str) -> String {
     use sqlx::Connection;
     let schema = format!("t_{}", random_suffix());
     let mut conn = sqlx::postgres::PgConnection::connect(admin_url).await.unwrap_or_else(|e| {
@@ -159,6 +162,17 @@ async fn postgres_schema(admin_url: &str) -> String {
     schema
 }
 
+/// Drops a schema made by `postgres_schema`.
+pub async fn drop_schema(admin_url: &str, schema: &str) {
+    use sqlx::Connection;
+    if let Ok(mut conn) = sqlx::postgres::PgConnection::connect(admin_url).await {
+        let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            .execute(&mut conn)
+            .await;
+        let _ = conn.close().await;
+    }
+}
+
 /// Starts a server over a fresh store with a plain Monday–Friday calendar, which keeps the
 /// dates in these tests easy to check by hand (`calendar_api.rs` uses the Vietnamese one).
 /// `None` only for PostgreSQL when it is not configured.
@@ -168,6 +182,15 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 
 /// Starts a server with the given working calendar.
 pub async fn spawn_app_with(backend: Backend, calendar: WorkCalendar) -> Option<TestApp> {
+    spawn_app_configured(backend, calendar, Config::default()).await
+}
+
+/// Starts a server with the given calendar and HTTP settings.
+pub async fn spawn_app_configured(
+    backend: Backend,
+    calendar: WorkCalendar,
+    config: Config,
+) -> Option<TestApp> {
     let dir = std::env::temp_dir().join(format!("motcua-test-{}", random_suffix()));
     std::fs::create_dir_all(&dir).expect("creating the test directory");
     let (db_url, pg) = match backend {
@@ -196,15 +219,30 @@ pub async fn spawn_app_with(backend: Backend, calendar: WorkCalendar) -> Option<
         BlobStore::new(dir.join("files")),
         Arc::new(clock.clone()),
         calendar,
-        Config::default(),
+        config,
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding 127.0.0.1:0");
     let addr = listener.local_addr().expect("local address");
+    let router = build_router(state.clone());
     let server = tokio::spawn(async move {
-        axum::serve(listener, build_router(state)).await.expect("serving");
+        axum::serve(listener, router).await.expect("serving");
     });
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client");
-    Some(TestApp { base: format!("http://{addr}"), client, clock, store, backend, db_url, dir, pg, server })
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client");
+    Some(TestApp {
+        base: format!("http://{addr}"),
+        client,
+        clock,
+        store,
+        state,
+        backend,
+        db_url,
+        dir,
+        pg,
+        server,
+    })
 }
 
 /// A response read in full.
@@ -322,11 +360,7 @@ impl TestApp {
         let _ = self.server.await;
         self.store.close().await;
         if let Some((admin, schema)) = &self.pg {
-            use sqlx::Connection;
-            if let Ok(mut conn) = sqlx::postgres::PgConnection::connect(admin).await {
-                let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut conn).await;
-                let _ = conn.close().await;
-            }
+            drop_schema(admin, schema).await;
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }

@@ -29,11 +29,32 @@ pub struct EventRecord<'a> {
 
 /// SHA-256 over the previous hash and the event's canonical JSON, as lowercase hex.
 pub fn chain_hash(prev_hash: &str, event: &EventRecord<'_>) -> String {
+    link_hash(prev_hash, event)
+}
+
+/// The fields of an administrative change (audit log row) that its hash covers.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRecord<'a> {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub subject: &'a str,
+    /// The change's details as JSON text, hashed as stored.
+    pub detail: &'a str,
+}
+
+/// The global chain of administrative changes links like a dossier's events.
+pub fn audit_hash(prev_hash: &str, change: &AuditRecord<'_>) -> String {
+    link_hash(prev_hash, change)
+}
+
+fn link_hash(prev_hash: &str, record: &impl Serialize) -> String {
     let mut h = Sha256::new();
     h.update(prev_hash.as_bytes());
     h.update(b"\n");
     // Serialising a struct of plain fields cannot fail.
-    h.update(serde_json::to_vec(event).unwrap_or_default());
+    h.update(serde_json::to_vec(record).unwrap_or_default());
     hex::encode(h.finalize())
 }
 

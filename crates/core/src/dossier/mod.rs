@@ -9,7 +9,7 @@ mod transition;
 
 pub use action::{Action, ActionKind, Delivery, SupplementItem};
 pub use effects::{counter_metrics, notifies_applicant};
-pub use event::{chain_hash, EventRecord, GENESIS_HASH};
+pub use event::{audit_hash, chain_hash, AuditRecord, EventRecord, GENESIS_HASH};
 pub use role::{Actor, Grant, Party, Role};
 pub use state::{Channel, State};
 pub use transition::{authorize, available_actions, decide, permitted, scope_agency, AgencyId, DossierFacts, EventDraft, Refusal, StepFacts, Transition};

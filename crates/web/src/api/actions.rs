@@ -176,8 +176,16 @@ pub(crate) fn parse_action(kind: ActionKind, body: &[u8]) -> Result<Action, ApiE
 
 /// Performs an action on a dossier for the caller.
 async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: String, kind: ActionKind, body: Bytes) -> Result<Response, ApiError> {
+    // Without a token only the applicant's own actions exist: the rest is refused before the
+    // secret is checked, or it would answer guesses outside the lookup limit.
+    if caller.0.is_none() && !matches!(kind, ActionKind::Supply | ActionKind::Withdraw) {
+        return Err(ApiError::Unauthorized);
+    }
     let (d, audience) = load_for_caller(&state, &caller, &headers, &code).await?;
-    let is_json = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
+    let is_json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
     if !is_json && !body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::UnsupportedMedia("Nội dung thao tác phải là application/json".into()));
     }
@@ -321,7 +329,8 @@ macro_rules! action_endpoint {
             security((), ("bearer" = [])),
             responses((status = 200, body = DossierView), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
                 (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
-                (status = 422, body = crate::error::ErrorBody)))]
+                (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
+                (status = 429, description = "Too many failed applicant lookups from this address", body = crate::error::ErrorBody)))]
         pub async fn $fn(State(state): State<AppState>, caller: ApiCaller, headers: HeaderMap, Path(code): Path<String>, body: Bytes) -> Result<Response, ApiError> {
             act(state, caller, headers, code, $kind, body).await
         }

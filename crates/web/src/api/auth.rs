@@ -26,12 +26,27 @@ pub struct TokenResponse {
 
 /// Sign in and get a bearer token for the API.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest,
-    responses((status = 200, body = TokenResponse), (status = 401, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn token(State(state): State<AppState>, ApiJson(req): ApiJson<TokenRequest>) -> Result<Json<TokenResponse>, ApiError> {
-    if req.username.len() > 100 || req.password.len() > 200 {
-        return Err(ApiError::Unauthorized);
-    }
-    let user = state.store.authenticate(req.username.trim(), &req.password).await?.ok_or(ApiError::Unauthorized)?;
+    responses((status = 200, body = TokenResponse), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
+        (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
+        (status = 429, description = "Too many failed sign-ins for this account or address", body = crate::error::ErrorBody)))]
+pub async fn token(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<TokenRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    let account = format!("staff:{}", req.username.trim().to_lowercase());
+    state.throttles.may_sign_in(&account, state.now())?;
+    let user = if req.username.len() > 100 || req.password.len() > 200 {
+        None
+    } else {
+        state
+            .store
+            .authenticate(req.username.trim(), &req.password)
+            .await?
+    };
+    state
+        .throttles
+        .signed_in(&account, user.is_some(), state.now());
+    let user = user.ok_or(ApiError::Unauthorized)?;
     let now = state.now();
     let token = state.store.create_session(user.id, "api", now, state.config.session_ttl).await?;
     Ok(Json(TokenResponse { token, token_type: "Bearer", expires_at: rfc3339_vn(now + state.config.session_ttl) }))
@@ -39,7 +54,7 @@ pub async fn token(State(state): State<AppState>, ApiJson(req): ApiJson<TokenReq
 
 /// Revoke the token used for this request.
 #[utoipa::path(delete, path = "/api/v1/auth/token", tag = "auth", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = crate::error::ErrorBody)))]
+    responses((status = 204), (status = 401, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 pub async fn revoke(State(state): State<AppState>, caller: ApiCaller, headers: HeaderMap) -> Result<StatusCode, ApiError> {
     caller.0.ok_or(ApiError::Unauthorized)?;
     if let Some(t) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {

@@ -328,11 +328,12 @@ pub fn staff_sees_row(staff: &Staff, d: &DossierRow) -> Result<bool, ApiError> {
 }
 
 /// A dossier with its documents and full timeline.
-#[utoipa::path(get, path = "/api/v1/dossiers/{code}", tag = "dossiers",
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}", tag = "dossiers", operation_id = "get_dossier",
     params(("code" = String, Path, description = "Dossier code or provisional reference"),
         ("X-Applicant-Secret" = Option<String>, Header, description = "Applicant's phone or ID number, for citizens without a token")),
     security((), ("bearer" = [])),
-    responses((status = 200, body = DossierView), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = DossierView), (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+        (status = 429, description = "Too many failed lookups from this address", body = crate::error::ErrorBody)))]
 pub async fn get(State(state): State<AppState>, caller: ApiCaller, headers: HeaderMap, Path(code): Path<String>) -> Result<Json<DossierView>, ApiError> {
     let secret = headers.get(APPLICANT_SECRET_HEADER).and_then(|v| v.to_str().ok());
     if caller.0.is_none() && secret.is_none() {
@@ -397,8 +398,8 @@ fn parse_instant(e: &mut FieldErrors, path: &str, v: &Option<String>) -> Option<
 }
 
 /// Dossiers in the caller's scope, newest first, with filters and keyset pagination.
-#[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", params(ListQuery), security(("bearer" = [])),
-    responses((status = 200, body = DossierPage), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+#[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", operation_id = "list_dossiers", params(ListQuery), security(("bearer" = [])),
+    responses((status = 200, body = DossierPage), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
 pub async fn list(State(state): State<AppState>, caller: ApiCaller, Query(q): Query<ListQuery>) -> Result<Json<DossierPage>, ApiError> {
     let staff = caller.0.ok_or(ApiError::Unauthorized)?;

@@ -9,6 +9,7 @@ mod procedures;
 pub(crate) mod submission;
 
 use crate::app::AppState;
+use crate::routes::Routes;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
@@ -51,21 +52,43 @@ async fn openapi() -> impl axum::response::IntoResponse {
 /// Small bodies everywhere but submissions, which carry documents.
 const API_BODY_LIMIT: usize = 64 * 1024;
 
-pub fn router(state: &AppState) -> Router<AppState> {
-    let uploads = Router::new()
-        .route("/api/v1/dossiers", post(dossiers::create).get(dossiers::list))
-        .layer(DefaultBodyLimit::max(state.config.max_upload_bytes));
-    let api = Router::new()
+pub fn router(state: &AppState) -> Routes {
+    use crate::throttle::Guard;
+    let guarded = |g: Guard| {
+        let st = (state.clone(), g);
+        move |r: Router<AppState>| {
+            r.route_layer(axum::middleware::from_fn_with_state(
+                st,
+                crate::throttle::guard,
+            ))
+        }
+    };
+    let uploads = Routes::new()
+        .route(
+            "/api/v1/dossiers",
+            post(dossiers::create).get(dossiers::list),
+        )
+        .with(|r| r.layer(DefaultBodyLimit::max(state.config.max_upload_bytes)));
+    // An applicant reads and acts with the dossier code and a secret: a stranger could guess.
+    let lookups = Routes::new()
+        .route("/api/v1/dossiers/{code}", get(dossiers::get))
+        .route("/api/v1/dossiers/{code}/supply", post(actions::supply))
+        .route("/api/v1/dossiers/{code}/withdraw", post(actions::withdraw))
+        .with(guarded(Guard::Lookup));
+    let sign_in = Routes::new()
+        .route("/api/v1/auth/token", post(auth::token).delete(auth::revoke))
+        .with(guarded(Guard::SignIn));
+    let api = Routes::new()
         .route("/api/openapi.json", get(openapi))
         .route("/api/v1/procedures", get(procedures::list))
         .route("/api/v1/procedures/{code}", get(procedures::get))
         .route("/api/v1/agencies", get(procedures::agencies))
-        .route("/api/v1/auth/token", post(auth::token).delete(auth::revoke))
         .route("/api/v1/me", get(auth::me))
-        .route("/api/v1/dossiers/{code}", get(dossiers::get))
         .route("/api/v1/dossiers/{code}/receive", post(actions::receive))
-        .route("/api/v1/dossiers/{code}/request-supplement", post(actions::request_supplement))
-        .route("/api/v1/dossiers/{code}/supply", post(actions::supply))
+        .route(
+            "/api/v1/dossiers/{code}/request-supplement",
+            post(actions::request_supplement),
+        )
         .route("/api/v1/dossiers/{code}/transfer", post(actions::transfer))
         .route("/api/v1/dossiers/{code}/forward", post(actions::forward))
         .route("/api/v1/dossiers/{code}/return-to-step", post(actions::return_to_step))
@@ -73,11 +96,17 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api/v1/dossiers/{code}/reject", post(actions::reject))
         .route("/api/v1/dossiers/{code}/stop", post(actions::stop))
         .route("/api/v1/dossiers/{code}/extend", post(actions::extend))
-        .route("/api/v1/dossiers/{code}/withdraw", post(actions::withdraw))
-        .route("/api/v1/dossiers/{code}/return-result", post(actions::return_result))
+        .route(
+            "/api/v1/dossiers/{code}/return-result",
+            post(actions::return_result),
+        )
         .route("/api/v1/dossiers/{code}/assign", post(actions::assign))
-        .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
-    uploads.merge(api).layer(axum::middleware::map_response(json_errors))
+        .merge(lookups)
+        .merge(sign_in)
+        .with(|r| r.layer(DefaultBodyLimit::max(API_BODY_LIMIT)));
+    uploads
+        .merge(api)
+        .with(|r| r.layer(axum::middleware::map_response(json_errors)))
 }
 
 /// Errors raised by the framework before a handler runs (bad query strings, bodies over

@@ -143,8 +143,8 @@ fn detail(p: Procedure) -> ProcedureDetail {
 }
 
 /// Search the procedure catalogue.
-#[utoipa::path(get, path = "/api/v1/procedures", tag = "catalogue", params(ProcedureQuery),
-    responses((status = 200, body = ProcedurePage), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/procedures", tag = "catalogue", operation_id = "list_procedures", params(ProcedureQuery),
+    responses((status = 200, body = ProcedurePage), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn list(State(state): State<AppState>, Query(q): Query<ProcedureQuery>) -> Result<Json<ProcedurePage>, ApiError> {
     let limit = q.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
@@ -167,7 +167,7 @@ pub async fn list(State(state): State<AppState>, Query(q): Query<ProcedureQuery>
 }
 
 /// One procedure with everything a citizen needs before going.
-#[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "catalogue", params(("code" = String, Path, description = "Procedure code")),
+#[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "catalogue", operation_id = "get_procedure", params(("code" = String, Path, description = "Procedure code")),
     responses((status = 200, body = ProcedureDetail), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<ProcedureDetail>, ApiError> {
     let row = state.store.procedure_by_code(&code).await?.ok_or(ApiError::NotFound)?;

@@ -5,12 +5,13 @@ use crate::api::dossiers::{list_page, staff_sees_row, ListQuery};
 use crate::app::AppState;
 use crate::auth::{applicant_secret_matches, WebStaff, SESSION_COOKIE};
 use crate::error::ApiError;
+use crate::routes::Routes;
 use crate::views::{dossier_view, prepare_names, Audience, DossierSummary, DossierView};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use motcua_core::dossier::State as DState;
 use serde::Deserialize;
@@ -32,63 +33,116 @@ mod tracking_book;
 
 const CSS: &str = include_str!("../../static/app.css");
 
-pub fn router(state: &AppState) -> Router<AppState> {
-    let uploads = Router::new()
+pub fn router(state: &AppState) -> Routes {
+    use crate::throttle::Guard;
+    let guarded = |g: Guard| {
+        let st = (state.clone(), g);
+        move |r: Router<AppState>| {
+            r.route_layer(axum::middleware::from_fn_with_state(
+                st,
+                crate::throttle::guard,
+            ))
+        }
+    };
+    let body_limit = |r: Router<AppState>| {
+        r.layer(axum::extract::DefaultBodyLimit::max(
+            state.config.max_upload_bytes,
+        ))
+    };
+    let uploads = Routes::new()
         .route("/nop-ho-so/{code}", get(submit::form).post(submit::post))
-        .route("/nop-ho-so/xem-lai/{token}", get(submit::review).post(submit::confirm))
-        .route("/tra-cuu/bo-sung", axum::routing::post(supply))
-        .route("/can-bo/tiep-nhan", get(reception::form).post(reception::post))
-        .route("/can-bo/quan-tri/thu-tuc", axum::routing::post(admin::import))
-        .layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes));
-    Router::new()
+        .route(
+            "/nop-ho-so/xem-lai/{token}",
+            get(submit::review).post(submit::confirm),
+        )
+        .route(
+            "/can-bo/tiep-nhan",
+            get(reception::form).post(reception::post),
+        )
+        .route("/can-bo/quan-tri/thu-tuc", post(admin::import))
+        .with(body_limit);
+    // Where a stranger could guess: codes with their secrets, passwords, one-time codes.
+    let lookups = Routes::new()
+        .route("/tra-cuu/bo-sung", post(supply))
+        .with(body_limit)
+        .route("/tra-cuu", get(lookup_form).post(lookup))
+        .route("/tra-cuu/rut-ho-so", post(withdraw))
+        .route("/tra-cuu/ket-qua", post(download_result))
+        .route("/danh-gia", get(rating::form).post(rating::submit))
+        .route("/phan-anh/tra-cuu", post(feedback::lookup))
+        .route("/tai-khoan/xac-minh", post(account::verify))
+        .route("/tai-khoan/dat-lai-mat-khau", post(account::reset))
+        .with(guarded(Guard::Lookup));
+    let sign_in = Routes::new()
+        .route("/dang-nhap", get(login_form).post(login))
+        .route(
+            "/tai-khoan/dang-nhap",
+            get(account::login_form).post(account::login),
+        )
+        .with(guarded(Guard::SignIn));
+    let messages = Routes::new()
+        .route(
+            "/tai-khoan/dang-ky",
+            get(account::signup_form).post(account::signup),
+        )
+        .route("/tai-khoan/gui-lai-ma", post(account::resend))
+        .route(
+            "/tai-khoan/quen-mat-khau",
+            get(account::forgot_form).post(account::forgot),
+        )
+        .with(guarded(Guard::Messages));
+    Routes::new()
         .merge(uploads)
+        .merge(lookups)
+        .merge(sign_in)
+        .merge(messages)
         .route("/", get(home))
         .route("/static/app.css", get(css))
-        .route("/dang-nhap", get(login_form).post(login))
-        .route("/dang-xuat", axum::routing::post(logout))
+        .route("/dang-xuat", post(logout))
         .route("/can-bo", get(staff_list))
         .route("/can-bo/ho-so/{code}", get(staff_dossier))
         .route("/can-bo/ho-so/{code}/mau/{form}", get(forms::form_pdf))
-        .route("/can-bo/ho-so/{code}/thao-tac/{action}", axum::routing::post(staff_actions::act))
+        .route(
+            "/can-bo/ho-so/{code}/thao-tac/{action}",
+            post(staff_actions::act),
+        )
         .route("/can-bo/ho-so/{code}/tep/{id}", get(staff_file))
         .route("/can-bo/phan-anh", get(staff_feedback::list))
         .route("/can-bo/quan-tri", get(admin::show))
         .route("/can-bo/quan-tri/nhat-ky", get(admin::audit_log))
-        .route("/can-bo/quan-tri/can-bo", axum::routing::post(admin::create_staff))
-        .route("/can-bo/quan-tri/can-bo/{id}/quyen", axum::routing::post(admin::grant))
-        .route("/can-bo/quan-tri/can-bo/{id}/khoa", axum::routing::post(admin::lock))
-        .route("/can-bo/quan-tri/can-bo/{id}/mat-khau", axum::routing::post(admin::password))
-        .route("/can-bo/quan-tri/co-quan", axum::routing::post(admin::save_agency))
-        .route("/can-bo/quan-tri/lich", axum::routing::post(admin::save_calendar))
+        .route("/can-bo/quan-tri/can-bo", post(admin::create_staff))
+        .route("/can-bo/quan-tri/can-bo/{id}/quyen", post(admin::grant))
+        .route("/can-bo/quan-tri/can-bo/{id}/khoa", post(admin::lock))
+        .route(
+            "/can-bo/quan-tri/can-bo/{id}/mat-khau",
+            post(admin::password),
+        )
+        .route("/can-bo/quan-tri/co-quan", post(admin::save_agency))
+        .route("/can-bo/quan-tri/lich", post(admin::save_calendar))
         .route("/can-bo/so-theo-doi", get(tracking_book::book))
         .route("/can-bo/bang-dieu-khien", get(dashboard::dashboard))
-        .route("/can-bo/phan-anh/{code}", axum::routing::post(staff_feedback::answer))
-        .route("/tra-cuu", get(lookup_form).post(lookup))
-        .route("/tra-cuu/rut-ho-so", axum::routing::post(withdraw))
-        .route("/tra-cuu/ket-qua", axum::routing::post(download_result))
+        .route("/can-bo/phan-anh/{code}", post(staff_feedback::answer))
         .route("/thong-ke", get(statistics::statistics))
-        .route("/danh-gia", get(rating::form).post(rating::submit))
         .route("/phan-anh", get(feedback::show).post(feedback::submit))
-        .route("/phan-anh/tra-cuu", axum::routing::post(feedback::lookup))
         .route("/nop-ho-so/bien-nhan/{token}", get(submit::receipt))
         .route("/nop-ho-so/bien-nhan/{token}/pdf", get(submit::receipt_pdf))
-        .route("/tai-khoan/dang-ky", get(account::signup_form).post(account::signup))
-        .route("/tai-khoan/xac-minh", axum::routing::post(account::verify))
-        .route("/tai-khoan/gui-lai-ma", axum::routing::post(account::resend))
-        .route("/tai-khoan/dang-nhap", get(account::login_form).post(account::login))
-        .route("/tai-khoan/dang-xuat", axum::routing::post(account::logout))
-        .route("/tai-khoan/quen-mat-khau", get(account::forgot_form).post(account::forgot))
-        .route("/tai-khoan/dat-lai-mat-khau", axum::routing::post(account::reset))
+        .route("/tai-khoan/dang-xuat", post(account::logout))
         .route("/ho-so-cua-toi", get(account::my_dossiers))
         .route("/ho-so-cua-toi/{code}", get(account::my_dossier))
-        .route("/ho-so-cua-toi/nhap/{token}/xoa", axum::routing::post(account::delete_draft))
+        .route(
+            "/ho-so-cua-toi/nhap/{token}/xoa",
+            post(account::delete_draft),
+        )
         .route("/giay-to-cua-toi", get(account::my_documents))
         .route("/giay-to-cua-toi/{sha256}", get(account::download))
         .route("/hop-thu-demo", get(account::mailbox))
         .route("/thu-tuc", get(catalogue::search))
         .route("/thu-tuc/{code}", get(catalogue::procedure))
         .route("/thu-tuc/{code}/in", get(catalogue::printable))
-        .layer(axum::middleware::map_response(errors::html_errors))
+        .with(|r| {
+            r.layer(axum::middleware::from_fn(crate::csrf::same_origin))
+                .layer(axum::middleware::map_response(errors::html_errors))
+        })
 }
 
 /// The result notice generated at approval, stored as the dossier's result document.
@@ -180,20 +234,48 @@ struct LoginForm {
     password: String,
 }
 
-async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Response {
+async fn login(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let account = format!("staff:{}", f.username.trim().to_lowercase());
+    if let Err(e) = state.throttles.may_sign_in(&account, state.now()) {
+        return e.into_response();
+    }
     let user = if f.username.len() <= 100 && f.password.len() <= 200 {
         state.store.authenticate(f.username.trim(), &f.password).await
     } else {
         Ok(None)
     };
+    if let Ok(u) = &user {
+        state
+            .throttles
+            .signed_in(&account, u.is_some(), state.now());
+    }
     match user {
-        Ok(Some(u)) => match state.store.create_session(u.id, "web", state.now(), state.config.session_ttl).await {
-            Ok(token) => {
-                let cookie = crate::auth::session_cookie(SESSION_COOKIE, &token, state.config.session_ttl.num_seconds(), state.config.secure_cookies);
-                ([(header::SET_COOKIE, cookie)], Redirect::to("/can-bo")).into_response()
+        Ok(Some(u)) => {
+            // A new session for every sign-in: a token planted before it is worth nothing.
+            if let Some(old) = crate::auth::cookie(&headers, SESSION_COOKIE) {
+                let _ = state.end_session(old, "web").await;
             }
-            Err(e) => ApiError::from(e).into_response(),
-        },
+            match state
+                .store
+                .create_session(u.id, "web", state.now(), state.config.session_ttl)
+                .await
+            {
+                Ok(token) => {
+                    let cookie = crate::auth::session_cookie(
+                        SESSION_COOKIE,
+                        &token,
+                        state.config.session_ttl.num_seconds(),
+                        state.config.secure_cookies,
+                    );
+                    ([(header::SET_COOKIE, cookie)], Redirect::to("/can-bo")).into_response()
+                }
+                Err(e) => ApiError::from(e).into_response(),
+            }
+        }
         Ok(None) => (
             StatusCode::UNAUTHORIZED,
             render(LoginPage { error: Some("Tên đăng nhập hoặc mật khẩu không đúng".into()), username: f.username }),

@@ -114,8 +114,9 @@ pub async fn act(State(state): State<AppState>, staff: WebStaff, Path((code, act
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let result: Result<Response, ApiError> = async {
         let kind = ActionKind::parse(&action).filter(|k| !matches!(k, ActionKind::Submit | ActionKind::Withdraw)).ok_or(ApiError::NotFound)?;
-        let (f, file) = read_form(&state, req).await?;
+        // Out of scope is "not found" before anything about the form is said.
         let d = state.store.dossier_by_public_id(&code).await?.filter(|d| staff_sees_row(&staff, d).unwrap_or(false)).ok_or(ApiError::NotFound)?;
+        let (f, file) = read_form(&state, req).await?;
         let typed: String = f.iter().filter(|(k, v)| *k != "version" && !v.trim().is_empty()).map(|(_, v)| v.trim().to_string()).collect::<Vec<_>>().join(" · ");
         if f.get("version").and_then(|v| v.parse::<i64>().ok()) != Some(d.version) {
             let msg = format!(

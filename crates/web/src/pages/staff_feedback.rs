@@ -86,6 +86,8 @@ pub async fn list(State(state): State<AppState>, staff: WebStaff, Query(q): Quer
 
 #[derive(Deserialize)]
 pub struct AnswerForm {
+    // Defaults, so a caller who may not answer learns that first, not what the form lacks.
+    #[serde(default)]
     answer: String,
     publish: Option<String>,
 }
