@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand};
 use motcua::config::{DbArgs, ServerArgs};
 use motcua::{audit_cmd, calendar_cmd, demo, generate, import, serve};
 use motcua_core::dossier::Role;
-use motcua_store::{Store, StoreOptions};
+use motcua_store::{BlobStore, Store, StoreOptions};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -57,6 +57,19 @@ enum Command {
     User {
         #[command(subcommand)]
         what: UserWhat,
+    },
+    /// Copy the database and the file store into DIR, consistently, while the server runs.
+    Backup {
+        dir: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Restore a backup made by `motcua backup` into a new, empty database and file store
+    /// (SQLite or PostgreSQL, whichever the backup came from).
+    Restore {
+        dir: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// Tamper evidence of the stored history.
     Audit {
@@ -263,9 +276,21 @@ async fn run() -> Result<()> {
         Command::Import { what: ImportWhat::Procedures { file, db } } => import::procedures(&open(&db).await?, &file).await,
         Command::Import { what: ImportWhat::Units { file, db } } => import::units(&open(&db).await?, &file).await,
         Command::Calendar { what } => calendar(what),
-        Command::Audit {
-            what: AuditWhat::Verify { db },
-        } => {
+        Command::Backup { dir, db } => {
+            let started = std::time::Instant::now();
+            let m = open(&db).await?.backup(&BlobStore::new(db.data_dir.join("files")), &dir, chrono::Utc::now().timestamp_millis()).await?;
+            let rows: u64 = m.tables.values().map(|t| t.rows).sum();
+            println!("Đã sao lưu {rows} dòng của {} bảng và {} tệp vào {} trong {:.1} s.", m.tables.len(), m.files, dir.display(), started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Command::Restore { dir, db } => {
+            let started = std::time::Instant::now();
+            let m = open(&db).await?.restore(&BlobStore::new(db.data_dir.join("files")), &dir).await?;
+            let rows: u64 = m.tables.values().map(|t| t.rows).sum();
+            println!("Đã khôi phục {rows} dòng và {} tệp từ {} trong {:.1} s. Mọi người cần đăng nhập lại.", m.files, dir.display(), started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Command::Audit { what: AuditWhat::Verify { db } } => {
             if !audit_cmd::verify(&open(&db).await?).await? {
                 std::process::exit(1);
             }

@@ -8,6 +8,7 @@
 
 mod admin;
 mod audit;
+mod backup;
 mod bulk;
 mod catalogue;
 mod citizens;
@@ -26,6 +27,7 @@ mod users;
 
 pub use admin::{AuditRow, StaffAccount};
 pub use audit::{AdminActor, AuditBreak, VerifyReport};
+pub use backup::{BackupError, Manifest, BACKUP_TABLES, EPHEMERAL_TABLES};
 pub use bulk::BulkDossier;
 pub use catalogue::{ImportReport, ProcedureRow};
 pub use citizens::{new_token, CitizenDocument, CitizenRow, CodeCheck, DraftRow, OutboxMessage, SignUp};

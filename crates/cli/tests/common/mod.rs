@@ -123,7 +123,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// The URL the store was opened with (for a second, raw connection).
     pub db_url: String,
-    dir: PathBuf,
+    /// The data directory: `files/` holds the blob store.
+    pub dir: PathBuf,
     /// PostgreSQL: the admin URL and the schema to drop at the end.
     pg: Option<(String, String)>,
     server: tokio::task::JoinHandle<()>,

@@ -179,7 +179,9 @@ pub fn parse_procedure(raw: &RawProcedure, minutes_per_day: i64) -> Result<Proce
     let agency_text = e.text("agency", raw.agency.as_deref().unwrap_or(""), 300);
     let processing = match (raw.same_day, raw.processing_working_days, raw.processing_days, raw.days_kind.as_deref()) {
         (true, _, _, _) => Some(ProcessingTime::SameDay),
-        (false, _, Some(d), Some("calendar")) if d > 0 => Some(ProcessingTime::CalendarDays { days: d }),
+        // Two years at most: no procedure takes longer, and a huge number would overflow
+        // every due date computed from it (found by fuzzing).
+        (false, _, Some(d), Some("calendar")) if d > 0 && d <= MAX_CALENDAR_DAYS => Some(ProcessingTime::CalendarDays { days: d }),
         (false, Some(w), _, _) if w > 0.0 && w <= 365.0 && (w * 2.0).fract() == 0.0 => {
             Some(ProcessingTime::WorkingDays { half_days: (w * 2.0) as u32 })
         }
@@ -287,6 +289,9 @@ pub fn parse_procedure(raw: &RawProcedure, minutes_per_day: i64) -> Result<Proce
     })
 }
 
+/// The longest processing time in calendar days an imported procedure may have.
+pub const MAX_CALENDAR_DAYS: u32 = 730;
+
 fn parse_steps(steps: &[RawStep], e: &mut FieldErrors) -> Vec<WorkflowStep> {
     let mut out = Vec::with_capacity(steps.len());
     for (i, s) in steps.iter().enumerate() {
@@ -307,7 +312,8 @@ fn parse_steps(steps: &[RawStep], e: &mut FieldErrors) -> Vec<WorkflowStep> {
             }
         };
         let minutes = match s.hours {
-            Some(h) if h > 0.0 && h <= 24.0 * 365.0 => Some((h * 60.0).round() as i64),
+            // Counted in whole minutes: a step under half a minute would have none.
+            Some(h) if h > 0.0 && h <= 24.0 * 365.0 && (h * 60.0).round() >= 1.0 => Some((h * 60.0).round() as i64),
             _ => {
                 e.add(format!("workflow[{i}].hours"), "Thời gian của bước phải là số giờ làm việc dương");
                 None
@@ -360,6 +366,28 @@ mod tests {
             "online":"none","result":"R","legal_basis":"L","workflow":[{"name":"A","role":"specialist","hours":9}]}]"#;
         let rows = parse_file(text, 480).unwrap();
         assert_eq!(rows[0].result.as_ref().unwrap_err().0[0].path, "workflow");
+    }
+
+    /// Two inputs found by fuzzing: a calendar time that overflows every due date, and a
+    /// step whose time rounds to no minute at all.
+    #[test]
+    fn refuses_times_that_cannot_be_counted() {
+        let calendar = |days: u64| {
+            format!(
+                r#"[{{"code":"X","name":"N","field":"F","level":"xã","agency":"A","processing_days":{days},"days_kind":"calendar","online":"none","result":"R","legal_basis":"L"}}]"#
+            )
+        };
+        assert!(parse_file(&calendar(730), 480).unwrap()[0].result.is_ok());
+        let err = parse_file(&calendar(4_294_967_295), 480).unwrap().remove(0).result.unwrap_err();
+        assert_eq!(err.0[0].path, "processing_working_days");
+        let step = |hours: f64| {
+            format!(
+                r#"[{{"code":"X","name":"N","field":"F","level":"xã","agency":"A","processing_working_days":1,"online":"none","result":"R","legal_basis":"L","workflow":[{{"name":"A","role":"specialist","hours":{hours}}}]}}]"#
+            )
+        };
+        assert!(parse_file(&step(0.02), 480).unwrap()[0].result.is_ok(), "a minute and more");
+        let err = parse_file(&step(0.001), 480).unwrap().remove(0).result.unwrap_err();
+        assert_eq!(err.0[0].path, "workflow[0].hours");
     }
 
     #[test]

@@ -38,6 +38,11 @@ pub struct DossierCode(String);
 impl DossierCode {
     pub fn parse(raw: &str) -> Result<Self, IdError> {
         let s = raw.trim();
+        // The agency part's own parser forgives spaces; a code is kept as written, so it
+        // may hold none (found by fuzzing: "H56 -261123-0001").
+        if s.contains(char::is_whitespace) {
+            return Err(IdError::DossierFormat);
+        }
         let mut parts = s.rsplitn(3, '-');
         let (seq, date, agency) = match (parts.next(), parts.next(), parts.next()) {
             (Some(q), Some(d), Some(a)) => (q, d, a),
@@ -88,6 +93,14 @@ mod tests {
         assert_eq!(DossierCodeFormat::default().issue(&agency, day(), 12345).as_str(), "H56.12-261123-12345");
         let shared = DossierCodeFormat { platform_prefix: Some("01".into()) };
         assert_eq!(shared.issue(&agency, day(), 7).as_str(), "H56.12-261123-010007");
+    }
+
+    #[test]
+    fn refuses_spaces_inside_a_code() {
+        for bad in ["H56 -261123-0001", "H56.12 -261123-0001", "H56.12-261123-00 01", "H56\t.12-261123-0001"] {
+            assert!(DossierCode::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(DossierCode::parse("  H56.12-261123-0001 ").unwrap().as_str(), "H56.12-261123-0001");
     }
 
     #[test]
