@@ -106,23 +106,16 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // When to come back: after a lock, or shortly after an outage.
         let retry_after = match self {
             ApiError::TooMany(secs) => Some(secs),
+            ApiError::Unavailable => Some(30),
             _ => None,
         };
         let (status, error, message, fields) = self.parts();
-        let mut resp = (
-            status,
-            Json(ErrorBody {
-                error,
-                message,
-                fields,
-            }),
-        )
-            .into_response();
+        let mut resp = (status, Json(ErrorBody { error, message, fields })).into_response();
         if let Some(secs) = retry_after {
-            resp.headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, secs.into());
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
         }
         resp
     }
