@@ -296,16 +296,7 @@ async fn run() -> Result<()> {
             }
             Ok(())
         }
-        Command::User {
-            what:
-                UserWhat::Add {
-                    username,
-                    name,
-                    password,
-                    grants,
-                    db,
-                },
-        } => {
+        Command::User { what: UserWhat::Add { username, name, password, grants, db } } => {
             let store = open(&db).await?;
             let mut parsed = Vec::new();
             for g in &grants {

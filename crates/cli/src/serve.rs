@@ -75,12 +75,7 @@ pub async fn run(state: AppState, listen: &str, on_ready: impl FnOnce(std::net::
     let addr = listener.local_addr()?;
     on_ready(addr);
     let store = state.store.clone();
-    axum::serve(
-        listener,
-        build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    axum::serve(listener, build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

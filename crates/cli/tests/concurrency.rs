@@ -83,11 +83,7 @@ async fn many_clients_on_the_same_dossiers_lose_nothing(app: &TestApp) {
         app.act(&code, "transfer", &reception, json!({})).await.expect(200);
         codes.push(code);
     }
-    let tokens = [
-        app.token("chuyenvien.nhatrang").await,
-        app.token("truongphong.nhatrang").await,
-        app.token("lanhdao.nhatrang").await,
-    ];
+    let tokens = [app.token("chuyenvien.nhatrang").await, app.token("truongphong.nhatrang").await, app.token("lanhdao.nhatrang").await];
     let moves: Vec<(&str, Option<usize>, serde_json::Value)> = vec![
         ("forward", Some(0), json!({})),
         ("forward", Some(1), json!({})),

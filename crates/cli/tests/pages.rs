@@ -41,12 +41,7 @@ async fn home_page_offers_the_lookup(app: &TestApp) {
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(r.header("x-frame-options"), Some("DENY"));
     let csp = r.header("content-security-policy").unwrap_or_default();
-    for rule in [
-        "script-src 'self'",
-        "frame-ancestors 'none'",
-        "object-src 'none'",
-        "form-action 'self'",
-    ] {
+    for rule in ["script-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "form-action 'self'"] {
         assert!(csp.contains(rule), "{csp}");
     }
     assert_eq!(r.header("referrer-policy"), Some("same-origin"));

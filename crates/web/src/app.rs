@@ -299,9 +299,7 @@ impl AppState {
 }
 
 fn all_routes(state: &AppState) -> crate::routes::Routes {
-    crate::api::router(state)
-        .merge(crate::pages::router(state))
-        .merge(crate::ops::router())
+    crate::api::router(state).merge(crate::pages::router(state)).merge(crate::ops::router())
 }
 
 /// Every path the server answers, as written in the router (`{code}` and the like for
@@ -325,37 +323,16 @@ pub fn build_router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(crate::ops::track_metrics))
         // Pages shrink to a third or less over slow mobile links; PDFs and uploads are
         // already compressed, and small bodies are not worth it.
-        .layer(
-            CompressionLayer::new().gzip(true).compress_when(
-                SizeAbove::new(1024)
-                    .and(NotForContentType::const_new("application/pdf"))
-                    .and(NotForContentType::IMAGES),
-            ),
-        )
+        .layer(CompressionLayer::new().gzip(true).compress_when(SizeAbove::new(1024).and(NotForContentType::const_new("application/pdf")).and(NotForContentType::IMAGES)))
         // Every answer: no content-type guessing, no script but our own, no framing by other
         // sites (clickjacking of the staff forms), and no dossier addresses leaking to other
         // sites in Referer.
         // A route that needs stricter headers (the sandboxed file view) sets its own.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            timeout,
-        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(crate::error::panic_response))
 }

@@ -81,21 +81,8 @@ impl ApiError {
             ApiError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, vec![]),
             ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", m, vec![]),
             ApiError::UnsupportedMedia(m) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", m, vec![]),
-            ApiError::Unavailable => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "Hệ thống đang tạm thời gián đoạn, vui lòng thử lại sau ít phút".into(),
-                vec![],
-            ),
-            ApiError::TooMany(secs) => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_attempts",
-                format!(
-                    "Bạn đã thử quá nhiều lần. Vui lòng thử lại sau {} phút.",
-                    (secs + 59) / 60
-                ),
-                vec![],
-            ),
+            ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Hệ thống đang tạm thời gián đoạn, vui lòng thử lại sau ít phút".into(), vec![]),
+            ApiError::TooMany(secs) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", format!("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau {} phút.", (secs + 59) / 60), vec![]),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Lỗi hệ thống, vui lòng thử lại".into(), vec![])

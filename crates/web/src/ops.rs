@@ -11,9 +11,7 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::time::Instant;
 
 pub fn router() -> Routes {
-    Routes::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
+    Routes::new().route("/healthz", get(healthz)).route("/metrics", get(metrics))
 }
 
 /// 200 when the database answers, 503 otherwise.

@@ -167,9 +167,7 @@ pub async fn postgres_schema(admin_url: &str) -> String {
 pub async fn drop_schema(admin_url: &str, schema: &str) {
     use sqlx::Connection;
     if let Ok(mut conn) = sqlx::postgres::PgConnection::connect(admin_url).await {
-        let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            .execute(&mut conn)
-            .await;
+        let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut conn).await;
         let _ = conn.close().await;
     }
 }
@@ -187,11 +185,7 @@ pub async fn spawn_app_with(backend: Backend, calendar: WorkCalendar) -> Option<
 }
 
 /// Starts a server with the given calendar and HTTP settings.
-pub async fn spawn_app_configured(
-    backend: Backend,
-    calendar: WorkCalendar,
-    config: Config,
-) -> Option<TestApp> {
+pub async fn spawn_app_configured(backend: Backend, calendar: WorkCalendar, config: Config) -> Option<TestApp> {
     let dir = std::env::temp_dir().join(format!("motcua-test-{}", random_suffix()));
     std::fs::create_dir_all(&dir).expect("creating the test directory");
     let (db_url, pg) = match backend {
@@ -215,35 +209,15 @@ pub async fn spawn_app_configured(
     seed_users(&store, now).await.expect("seeding demo users");
 
     let clock = TestClock::new(now);
-    let state = AppState::new(
-        store.clone(),
-        BlobStore::new(dir.join("files")),
-        Arc::new(clock.clone()),
-        calendar,
-        config,
-    );
+    let state = AppState::new(store.clone(), BlobStore::new(dir.join("files")), Arc::new(clock.clone()), calendar, config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding 127.0.0.1:0");
     let addr = listener.local_addr().expect("local address");
     let router = build_router(state.clone());
     let server = tokio::spawn(async move {
         axum::serve(listener, router).await.expect("serving");
     });
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("HTTP client");
-    Some(TestApp {
-        base: format!("http://{addr}"),
-        client,
-        clock,
-        store,
-        state,
-        backend,
-        db_url,
-        dir,
-        pg,
-        server,
-    })
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client");
+    Some(TestApp { base: format!("http://{addr}"), client, clock, store, state, backend, db_url, dir, pg, server })
 }
 
 /// A response read in full.

@@ -182,9 +182,7 @@ pub fn parse_procedure(raw: &RawProcedure, minutes_per_day: i64) -> Result<Proce
         // Two years at most: no procedure takes longer, and a huge number would overflow
         // every due date computed from it (found by fuzzing).
         (false, _, Some(d), Some("calendar")) if d > 0 && d <= MAX_CALENDAR_DAYS => Some(ProcessingTime::CalendarDays { days: d }),
-        (false, Some(w), _, _) if w > 0.0 && w <= 365.0 && (w * 2.0).fract() == 0.0 => {
-            Some(ProcessingTime::WorkingDays { half_days: (w * 2.0) as u32 })
-        }
+        (false, Some(w), _, _) if w > 0.0 && w <= 365.0 && (w * 2.0).fract() == 0.0 => Some(ProcessingTime::WorkingDays { half_days: (w * 2.0) as u32 }),
         (false, Some(0.0), _, _) => Some(ProcessingTime::SameDay),
         _ => {
             e.add("processing_working_days", "Thời hạn giải quyết phải là số ngày làm việc dương, bội của 0,5 (hoặc same_day, hoặc processing_days với days_kind = calendar)");
@@ -372,11 +370,8 @@ mod tests {
     /// step whose time rounds to no minute at all.
     #[test]
     fn refuses_times_that_cannot_be_counted() {
-        let calendar = |days: u64| {
-            format!(
-                r#"[{{"code":"X","name":"N","field":"F","level":"xã","agency":"A","processing_days":{days},"days_kind":"calendar","online":"none","result":"R","legal_basis":"L"}}]"#
-            )
-        };
+        let calendar =
+            |days: u64| format!(r#"[{{"code":"X","name":"N","field":"F","level":"xã","agency":"A","processing_days":{days},"days_kind":"calendar","online":"none","result":"R","legal_basis":"L"}}]"#);
         assert!(parse_file(&calendar(730), 480).unwrap()[0].result.is_ok());
         let err = parse_file(&calendar(4_294_967_295), 480).unwrap().remove(0).result.unwrap_err();
         assert_eq!(err.0[0].path, "processing_working_days");

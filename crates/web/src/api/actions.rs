@@ -182,10 +182,7 @@ async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: Strin
         return Err(ApiError::Unauthorized);
     }
     let (d, audience) = load_for_caller(&state, &caller, &headers, &code).await?;
-    let is_json = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+    let is_json = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
     if !is_json && !body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::UnsupportedMedia("Nội dung thao tác phải là application/json".into()));
     }
@@ -322,15 +319,15 @@ macro_rules! action_endpoint {
     ($fn:ident, $kind:expr, $path:literal, $body:ty, $doc:literal) => {
         #[doc = $doc]
         #[utoipa::path(post, path = $path, tag = "actions",
-            params(("code" = String, Path, description = "Dossier code or provisional reference"),
-                ("Idempotency-Key" = Option<String>, Header, description = "Makes retries return the first answer"),
-                ("X-Applicant-Secret" = Option<String>, Header, description = "Applicant's phone or ID number (supply, withdraw)")),
-            request_body(content = $body, content_type = "application/json"),
-            security((), ("bearer" = [])),
-            responses((status = 200, body = DossierView), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
-                (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
-                (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
-                (status = 429, description = "Too many failed applicant lookups from this address", body = crate::error::ErrorBody)))]
+                    params(("code" = String, Path, description = "Dossier code or provisional reference"),
+                        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries return the first answer"),
+                        ("X-Applicant-Secret" = Option<String>, Header, description = "Applicant's phone or ID number (supply, withdraw)")),
+                    request_body(content = $body, content_type = "application/json"),
+                    security((), ("bearer" = [])),
+                    responses((status = 200, body = DossierView), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
+                        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+                        (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
+                        (status = 429, description = "Too many failed applicant lookups from this address", body = crate::error::ErrorBody)))]
         pub async fn $fn(State(state): State<AppState>, caller: ApiCaller, headers: HeaderMap, Path(code): Path<String>, body: Bytes) -> Result<Response, ApiError> {
             act(state, caller, headers, code, $kind, body).await
         }

@@ -56,28 +56,16 @@ pub fn router(state: &AppState) -> Routes {
     use crate::throttle::Guard;
     let guarded = |g: Guard| {
         let st = (state.clone(), g);
-        move |r: Router<AppState>| {
-            r.route_layer(axum::middleware::from_fn_with_state(
-                st,
-                crate::throttle::guard,
-            ))
-        }
+        move |r: Router<AppState>| r.route_layer(axum::middleware::from_fn_with_state(st, crate::throttle::guard))
     };
-    let uploads = Routes::new()
-        .route(
-            "/api/v1/dossiers",
-            post(dossiers::create).get(dossiers::list),
-        )
-        .with(|r| r.layer(DefaultBodyLimit::max(state.config.max_upload_bytes)));
+    let uploads = Routes::new().route("/api/v1/dossiers", post(dossiers::create).get(dossiers::list)).with(|r| r.layer(DefaultBodyLimit::max(state.config.max_upload_bytes)));
     // An applicant reads and acts with the dossier code and a secret: a stranger could guess.
     let lookups = Routes::new()
         .route("/api/v1/dossiers/{code}", get(dossiers::get))
         .route("/api/v1/dossiers/{code}/supply", post(actions::supply))
         .route("/api/v1/dossiers/{code}/withdraw", post(actions::withdraw))
         .with(guarded(Guard::Lookup));
-    let sign_in = Routes::new()
-        .route("/api/v1/auth/token", post(auth::token).delete(auth::revoke))
-        .with(guarded(Guard::SignIn));
+    let sign_in = Routes::new().route("/api/v1/auth/token", post(auth::token).delete(auth::revoke)).with(guarded(Guard::SignIn));
     let api = Routes::new()
         .route("/api/openapi.json", get(openapi))
         .route("/api/v1/procedures", get(procedures::list))
@@ -85,10 +73,7 @@ pub fn router(state: &AppState) -> Routes {
         .route("/api/v1/agencies", get(procedures::agencies))
         .route("/api/v1/me", get(auth::me))
         .route("/api/v1/dossiers/{code}/receive", post(actions::receive))
-        .route(
-            "/api/v1/dossiers/{code}/request-supplement",
-            post(actions::request_supplement),
-        )
+        .route("/api/v1/dossiers/{code}/request-supplement", post(actions::request_supplement))
         .route("/api/v1/dossiers/{code}/transfer", post(actions::transfer))
         .route("/api/v1/dossiers/{code}/forward", post(actions::forward))
         .route("/api/v1/dossiers/{code}/return-to-step", post(actions::return_to_step))
@@ -96,17 +81,12 @@ pub fn router(state: &AppState) -> Routes {
         .route("/api/v1/dossiers/{code}/reject", post(actions::reject))
         .route("/api/v1/dossiers/{code}/stop", post(actions::stop))
         .route("/api/v1/dossiers/{code}/extend", post(actions::extend))
-        .route(
-            "/api/v1/dossiers/{code}/return-result",
-            post(actions::return_result),
-        )
+        .route("/api/v1/dossiers/{code}/return-result", post(actions::return_result))
         .route("/api/v1/dossiers/{code}/assign", post(actions::assign))
         .merge(lookups)
         .merge(sign_in)
         .with(|r| r.layer(DefaultBodyLimit::max(API_BODY_LIMIT)));
-    uploads
-        .merge(api)
-        .with(|r| r.layer(axum::middleware::map_response(json_errors)))
+    uploads.merge(api).with(|r| r.layer(axum::middleware::map_response(json_errors)))
 }
 
 /// Errors raised by the framework before a handler runs (bad query strings, bodies over

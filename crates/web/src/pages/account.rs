@@ -188,37 +188,23 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn login(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<LoginForm>,
-) -> Response {
+pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
     let next = safe_next(f.next.as_deref());
     let result: Result<Response, ApiError> = async {
-        let account = format!(
-            "citizen:{}",
-            Login::parse(&f.login)
-                .map(|l| l.as_str().to_string())
-                .unwrap_or_else(|_| f.login.trim().to_lowercase())
-        );
+        let account = format!("citizen:{}", Login::parse(&f.login).map(|l| l.as_str().to_string()).unwrap_or_else(|_| f.login.trim().to_lowercase()));
         state.throttles.may_sign_in(&account, state.now())?;
         let found = match Login::parse(&f.login) {
             Ok(login) if f.password.len() <= 512 => state.store.authenticate_citizen(&login, &f.password).await?.map(|c| (login, c)),
             _ => None,
         };
-        state
-            .throttles
-            .signed_in(&account, found.is_some(), state.now());
+        state.throttles.signed_in(&account, found.is_some(), state.now());
         match found {
             Some((_, c)) if c.verified() => {
                 // A new session for every sign-in: a token planted before it is worth nothing.
                 if let Some(old) = cookie(&headers, CITIZEN_COOKIE) {
                     let _ = state.store.end_citizen_session(old).await;
                 }
-                let token = state
-                    .store
-                    .create_citizen_session(c.id, state.now(), state.config.session_ttl)
-                    .await?;
+                let token = state.store.create_citizen_session(c.id, state.now(), state.config.session_ttl).await?;
                 Ok(signed_in(&state, &token, &next))
             }
             // Right password, contact not yet proven: finish the sign-up first.

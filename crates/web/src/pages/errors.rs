@@ -40,41 +40,16 @@ pub async fn html_errors(resp: Response) -> Response {
     if content_type.starts_with("text/html") {
         return resp;
     }
-    let kept: Vec<_> = [header::ALLOW, header::RETRY_AFTER]
-        .into_iter()
-        .filter_map(|h| resp.headers().get(&h).cloned().map(|v| (h, v)))
-        .collect();
-    let body = to_bytes(resp.into_body(), 64 * 1024)
-        .await
-        .unwrap_or_default();
+    let kept: Vec<_> = [header::ALLOW, header::RETRY_AFTER].into_iter().filter_map(|h| resp.headers().get(&h).cloned().map(|v| (h, v))).collect();
+    let body = to_bytes(resp.into_body(), 64 * 1024).await.unwrap_or_default();
     let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-    let message = json["message"]
-        .as_str()
-        .map(String::from)
-        .unwrap_or_else(|| match status {
-            StatusCode::NOT_FOUND => "Địa chỉ này không có trên cổng dịch vụ công.".into(),
-            StatusCode::PAYLOAD_TOO_LARGE => {
-                "Tổng dung lượng các tệp vượt quá giới hạn; hãy chọn tệp nhỏ hơn.".into()
-            }
-            _ => "Vui lòng quay lại và thử lại.".into(),
-        });
-    let fields = json["fields"]
-        .as_array()
-        .map(|f| {
-            f.iter()
-                .filter_map(|x| x["message"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut out = (
-        status,
-        render(ErrorPage {
-            title: title(status),
-            message,
-            fields,
-        }),
-    )
-        .into_response();
+    let message = json["message"].as_str().map(String::from).unwrap_or_else(|| match status {
+        StatusCode::NOT_FOUND => "Địa chỉ này không có trên cổng dịch vụ công.".into(),
+        StatusCode::PAYLOAD_TOO_LARGE => "Tổng dung lượng các tệp vượt quá giới hạn; hãy chọn tệp nhỏ hơn.".into(),
+        _ => "Vui lòng quay lại và thử lại.".into(),
+    });
+    let fields = json["fields"].as_array().map(|f| f.iter().filter_map(|x| x["message"].as_str().map(String::from)).collect()).unwrap_or_default();
+    let mut out = (status, render(ErrorPage { title: title(status), message, fields })).into_response();
     out.headers_mut().extend(kept);
     out
 }

@@ -37,28 +37,13 @@ pub fn router(state: &AppState) -> Routes {
     use crate::throttle::Guard;
     let guarded = |g: Guard| {
         let st = (state.clone(), g);
-        move |r: Router<AppState>| {
-            r.route_layer(axum::middleware::from_fn_with_state(
-                st,
-                crate::throttle::guard,
-            ))
-        }
+        move |r: Router<AppState>| r.route_layer(axum::middleware::from_fn_with_state(st, crate::throttle::guard))
     };
-    let body_limit = |r: Router<AppState>| {
-        r.layer(axum::extract::DefaultBodyLimit::max(
-            state.config.max_upload_bytes,
-        ))
-    };
+    let body_limit = |r: Router<AppState>| r.layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes));
     let uploads = Routes::new()
         .route("/nop-ho-so/{code}", get(submit::form).post(submit::post))
-        .route(
-            "/nop-ho-so/xem-lai/{token}",
-            get(submit::review).post(submit::confirm),
-        )
-        .route(
-            "/can-bo/tiep-nhan",
-            get(reception::form).post(reception::post),
-        )
+        .route("/nop-ho-so/xem-lai/{token}", get(submit::review).post(submit::confirm))
+        .route("/can-bo/tiep-nhan", get(reception::form).post(reception::post))
         .route("/can-bo/quan-tri/thu-tuc", post(admin::import))
         .with(body_limit);
     // Where a stranger could guess: codes with their secrets, passwords, one-time codes.
@@ -73,23 +58,11 @@ pub fn router(state: &AppState) -> Routes {
         .route("/tai-khoan/xac-minh", post(account::verify))
         .route("/tai-khoan/dat-lai-mat-khau", post(account::reset))
         .with(guarded(Guard::Lookup));
-    let sign_in = Routes::new()
-        .route("/dang-nhap", get(login_form).post(login))
-        .route(
-            "/tai-khoan/dang-nhap",
-            get(account::login_form).post(account::login),
-        )
-        .with(guarded(Guard::SignIn));
+    let sign_in = Routes::new().route("/dang-nhap", get(login_form).post(login)).route("/tai-khoan/dang-nhap", get(account::login_form).post(account::login)).with(guarded(Guard::SignIn));
     let messages = Routes::new()
-        .route(
-            "/tai-khoan/dang-ky",
-            get(account::signup_form).post(account::signup),
-        )
+        .route("/tai-khoan/dang-ky", get(account::signup_form).post(account::signup))
         .route("/tai-khoan/gui-lai-ma", post(account::resend))
-        .route(
-            "/tai-khoan/quen-mat-khau",
-            get(account::forgot_form).post(account::forgot),
-        )
+        .route("/tai-khoan/quen-mat-khau", get(account::forgot_form).post(account::forgot))
         .with(guarded(Guard::Messages));
     Routes::new()
         .merge(uploads)
@@ -102,10 +75,7 @@ pub fn router(state: &AppState) -> Routes {
         .route("/can-bo", get(staff_list))
         .route("/can-bo/ho-so/{code}", get(staff_dossier))
         .route("/can-bo/ho-so/{code}/mau/{form}", get(forms::form_pdf))
-        .route(
-            "/can-bo/ho-so/{code}/thao-tac/{action}",
-            post(staff_actions::act),
-        )
+        .route("/can-bo/ho-so/{code}/thao-tac/{action}", post(staff_actions::act))
         .route("/can-bo/ho-so/{code}/tep/{id}", get(staff_file))
         .route("/can-bo/phan-anh", get(staff_feedback::list))
         .route("/can-bo/quan-tri", get(admin::show))
@@ -113,10 +83,7 @@ pub fn router(state: &AppState) -> Routes {
         .route("/can-bo/quan-tri/can-bo", post(admin::create_staff))
         .route("/can-bo/quan-tri/can-bo/{id}/quyen", post(admin::grant))
         .route("/can-bo/quan-tri/can-bo/{id}/khoa", post(admin::lock))
-        .route(
-            "/can-bo/quan-tri/can-bo/{id}/mat-khau",
-            post(admin::password),
-        )
+        .route("/can-bo/quan-tri/can-bo/{id}/mat-khau", post(admin::password))
         .route("/can-bo/quan-tri/co-quan", post(admin::save_agency))
         .route("/can-bo/quan-tri/lich", post(admin::save_calendar))
         .route("/can-bo/so-theo-doi", get(tracking_book::book))
@@ -129,20 +96,14 @@ pub fn router(state: &AppState) -> Routes {
         .route("/tai-khoan/dang-xuat", post(account::logout))
         .route("/ho-so-cua-toi", get(account::my_dossiers))
         .route("/ho-so-cua-toi/{code}", get(account::my_dossier))
-        .route(
-            "/ho-so-cua-toi/nhap/{token}/xoa",
-            post(account::delete_draft),
-        )
+        .route("/ho-so-cua-toi/nhap/{token}/xoa", post(account::delete_draft))
         .route("/giay-to-cua-toi", get(account::my_documents))
         .route("/giay-to-cua-toi/{sha256}", get(account::download))
         .route("/hop-thu-demo", get(account::mailbox))
         .route("/thu-tuc", get(catalogue::search))
         .route("/thu-tuc/{code}", get(catalogue::procedure))
         .route("/thu-tuc/{code}/in", get(catalogue::printable))
-        .with(|r| {
-            r.layer(axum::middleware::from_fn(crate::csrf::same_origin))
-                .layer(axum::middleware::map_response(errors::html_errors))
-        })
+        .with(|r| r.layer(axum::middleware::from_fn(crate::csrf::same_origin)).layer(axum::middleware::map_response(errors::html_errors)))
 }
 
 /// The result notice generated at approval, stored as the dossier's result document.
@@ -234,24 +195,14 @@ struct LoginForm {
     password: String,
 }
 
-async fn login(
-    State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
-    Form(f): Form<LoginForm>,
-) -> Response {
+async fn login(State(state): State<AppState>, headers: axum::http::HeaderMap, Form(f): Form<LoginForm>) -> Response {
     let account = format!("staff:{}", f.username.trim().to_lowercase());
     if let Err(e) = state.throttles.may_sign_in(&account, state.now()) {
         return e.into_response();
     }
-    let user = if f.username.len() <= 100 && f.password.len() <= 200 {
-        state.store.authenticate(f.username.trim(), &f.password).await
-    } else {
-        Ok(None)
-    };
+    let user = if f.username.len() <= 100 && f.password.len() <= 200 { state.store.authenticate(f.username.trim(), &f.password).await } else { Ok(None) };
     if let Ok(u) = &user {
-        state
-            .throttles
-            .signed_in(&account, u.is_some(), state.now());
+        state.throttles.signed_in(&account, u.is_some(), state.now());
     }
     match user {
         Ok(Some(u)) => {
@@ -259,28 +210,15 @@ async fn login(
             if let Some(old) = crate::auth::cookie(&headers, SESSION_COOKIE) {
                 let _ = state.end_session(old, "web").await;
             }
-            match state
-                .store
-                .create_session(u.id, "web", state.now(), state.config.session_ttl)
-                .await
-            {
+            match state.store.create_session(u.id, "web", state.now(), state.config.session_ttl).await {
                 Ok(token) => {
-                    let cookie = crate::auth::session_cookie(
-                        SESSION_COOKIE,
-                        &token,
-                        state.config.session_ttl.num_seconds(),
-                        state.config.secure_cookies,
-                    );
+                    let cookie = crate::auth::session_cookie(SESSION_COOKIE, &token, state.config.session_ttl.num_seconds(), state.config.secure_cookies);
                     ([(header::SET_COOKIE, cookie)], Redirect::to("/can-bo")).into_response()
                 }
                 Err(e) => ApiError::from(e).into_response(),
             }
         }
-        Ok(None) => (
-            StatusCode::UNAUTHORIZED,
-            render(LoginPage { error: Some("Tên đăng nhập hoặc mật khẩu không đúng".into()), username: f.username }),
-        )
-            .into_response(),
+        Ok(None) => (StatusCode::UNAUTHORIZED, render(LoginPage { error: Some("Tên đăng nhập hoặc mật khẩu không đúng".into()), username: f.username })).into_response(),
         Err(e) => ApiError::from(e).into_response(),
     }
 }

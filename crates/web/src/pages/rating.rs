@@ -70,25 +70,10 @@ pub async fn form(Query(q): Query<RatingQuery>) -> Response {
     render(page(&f, &HashMap::new(), None, None))
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    Form(f): Form<HashMap<String, String>>,
-) -> Response {
-    let refuse = |status: StatusCode, msg: &str, errors: HashMap<String, String>| {
-        (
-            status,
-            render(page(&f, &errors, Some(msg.to_string()), None)),
-        )
-            .into_response()
-    };
-    let scores: Vec<Option<String>> = (0..CRITERIA.len())
-        .map(|i| f.get(&format!("c{i}")).cloned())
-        .collect();
-    let rating = Rating::parse(
-        &scores,
-        f.get("satisfaction").map(String::as_str),
-        f.get("comment").map(String::as_str),
-    );
+pub async fn submit(State(state): State<AppState>, Form(f): Form<HashMap<String, String>>) -> Response {
+    let refuse = |status: StatusCode, msg: &str, errors: HashMap<String, String>| (status, render(page(&f, &errors, Some(msg.to_string()), None))).into_response();
+    let scores: Vec<Option<String>> = (0..CRITERIA.len()).map(|i| f.get(&format!("c{i}")).cloned()).collect();
+    let rating = Rating::parse(&scores, f.get("satisfaction").map(String::as_str), f.get("comment").map(String::as_str));
     // Who is asking comes first: a stranger learns nothing, not even what the form lacks.
     let code = f.get("code").map(|c| c.trim()).unwrap_or("");
     let secret = f.get("secret").map(String::as_str).unwrap_or("");
@@ -102,11 +87,7 @@ pub async fn submit(
         Ok(r) => r,
         Err(e) => {
             let errors = e.0.into_iter().map(|x| (x.path, x.message)).collect();
-            return refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Vui lòng chọn mức đánh giá cho mọi tiêu chí",
-                errors,
-            );
+            return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Vui lòng chọn mức đánh giá cho mọi tiêu chí", errors);
         }
     };
     if !d.state().map(may_rate).unwrap_or(false) {
