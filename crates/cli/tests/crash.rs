@@ -20,24 +20,13 @@ struct Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 async fn start(db_url: &str, dir: &std::path::Path) -> Server {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-            db_url,
-            "--data-dir",
-        ])
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", db_url, "--data-dir"])
         .arg(dir)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
@@ -47,16 +36,14 @@ async fn start(db_url: &str, dir: &std::path::Path) -> Server {
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     for _ in 0..600 {
-        if client
-            .get(format!("{base}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
+        if client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
             return Server { child, base };
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let mut child = child;
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not start within 30 s");
 }
 
@@ -66,19 +53,10 @@ type Acked = Arc<Mutex<HashMap<String, &'static str>>>;
 
 /// One client: enters a dossier at the counter, then transfers it, until the server dies.
 async fn client(base: String, token: String, acked: Acked) {
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap();
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
     loop {
         let body = submission(BIRTH, NHA_TRANG, "counter");
-        let Ok(r) = http
-            .post(format!("{base}/api/v1/dossiers"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-        else {
+        let Ok(r) = http.post(format!("{base}/api/v1/dossiers")).bearer_auth(&token).json(&body).send().await else {
             return;
         };
         if r.status() != 201 {
@@ -89,13 +67,7 @@ async fn client(base: String, token: String, acked: Acked) {
         };
         let code = code_of(&v);
         acked.lock().unwrap().insert(code.clone(), "received");
-        let Ok(r) = http
-            .post(format!("{base}/api/v1/dossiers/{code}/transfer"))
-            .bearer_auth(&token)
-            .json(&json!({}))
-            .send()
-            .await
-        else {
+        let Ok(r) = http.post(format!("{base}/api/v1/dossiers/{code}/transfer")).bearer_auth(&token).json(&json!({})).send().await else {
             return;
         };
         if r.status() != 200 {
@@ -108,17 +80,11 @@ async fn client(base: String, token: String, acked: Acked) {
 /// Counters each event implies (the ones a counter entry and a transfer make), by agency
 /// and local day, recounted from the stored events.
 async fn recount(db_url: &str) -> HashMap<(i64, String, String), i64> {
-    let rows: Vec<(i64, i64, String, String)> = raw_query(
-        db_url,
-        "SELECT d.receiving_agency_id, e.at, e.action, d.channel FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id",
-    )
-    .await;
+    let rows: Vec<(i64, i64, String, String)> =
+        raw_query(db_url, "SELECT d.receiving_agency_id, e.at, e.action, d.channel FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id").await;
     let mut counts = HashMap::new();
     for (agency, at, action, channel) in rows {
-        let day =
-            motcua_core::time::local_date(chrono::DateTime::from_timestamp_millis(at).unwrap())
-                .format("%Y-%m-%d")
-                .to_string();
+        let day = motcua_core::time::local_date(chrono::DateTime::from_timestamp_millis(at).unwrap()).format("%Y-%m-%d").to_string();
         let metrics: &[&str] = match (action.as_str(), channel == "online") {
             ("submit", false) => &["submitted"],
             ("submit", true) => &["submitted", "submitted_online"],
@@ -127,9 +93,7 @@ async fn recount(db_url: &str) -> HashMap<(i64, String, String), i64> {
             _ => &[],
         };
         for m in metrics {
-            *counts
-                .entry((agency, day.clone(), m.to_string()))
-                .or_default() += 1;
+            *counts.entry((agency, day.clone(), m.to_string())).or_default() += 1;
         }
     }
     counts
@@ -138,9 +102,7 @@ async fn recount(db_url: &str) -> HashMap<(i64, String, String), i64> {
 async fn raw_query(db_url: &str, sql: &str) -> Vec<(i64, i64, String, String)> {
     use sqlx::Connection;
     if db_url.starts_with("sqlite:") {
-        let mut c = sqlx::sqlite::SqliteConnection::connect(db_url)
-            .await
-            .unwrap();
+        let mut c = sqlx::sqlite::SqliteConnection::connect(db_url).await.unwrap();
         sqlx::query_as(sql).fetch_all(&mut c).await.unwrap()
     } else {
         let mut c = sqlx::postgres::PgConnection::connect(db_url).await.unwrap();
@@ -149,9 +111,7 @@ async fn raw_query(db_url: &str, sql: &str) -> Vec<(i64, i64, String, String)> {
 }
 
 async fn acknowledged_work_survives_sigkill(db_url: String, dir: std::path::PathBuf) {
-    let store = Store::connect(&db_url, &StoreOptions::default())
-        .await
-        .unwrap();
+    let store = Store::connect(&db_url, &StoreOptions::default()).await.unwrap();
     store.migrate().await.unwrap();
     let now = chrono::Utc::now();
     motcua::demo::seed_reference(&store, now).await.unwrap();
@@ -176,9 +136,7 @@ async fn acknowledged_work_survives_sigkill(db_url: String, dir: std::path::Path
             }
         };
         let before = acked.lock().unwrap().len();
-        let clients: Vec<_> = (0..4)
-            .map(|_| tokio::spawn(client(server.base.clone(), t.clone(), acked.clone())))
-            .collect();
+        let clients: Vec<_> = (0..4).map(|_| tokio::spawn(client(server.base.clone(), t.clone(), acked.clone()))).collect();
         tokio::time::sleep(Duration::from_millis(kill_after_ms)).await;
         let mut child = server.child;
         child.kill().expect("SIGKILL"); // std's kill is SIGKILL on Unix
@@ -187,31 +145,17 @@ async fn acknowledged_work_survives_sigkill(db_url: String, dir: std::path::Path
             c.await.unwrap();
         }
         let after = acked.lock().unwrap().len();
-        assert!(
-            after > before,
-            "round {round}: the server acknowledged nothing before the kill"
-        );
+        assert!(after > before, "round {round}: the server acknowledged nothing before the kill");
 
         // Restarted: everything acknowledged is there, in at least the acknowledged state.
         let server = start(&db_url, &dir).await;
         let snapshot = acked.lock().unwrap().clone();
         for (code, state) in &snapshot {
-            let d = store
-                .dossier_by_public_id(code)
-                .await
-                .unwrap()
-                .unwrap_or_else(|| panic!("round {round}: acknowledged dossier {code} lost"));
+            let d = store.dossier_by_public_id(code).await.unwrap().unwrap_or_else(|| panic!("round {round}: acknowledged dossier {code} lost"));
             if *state == "processing" {
-                assert_eq!(
-                    d.state, "processing",
-                    "round {round}: acknowledged transfer of {code} lost"
-                );
+                assert_eq!(d.state, "processing", "round {round}: acknowledged transfer of {code} lost");
             } else {
-                assert!(
-                    d.state == "received" || d.state == "processing",
-                    "{code}: {}",
-                    d.state
-                );
+                assert!(d.state == "received" || d.state == "processing", "{code}: {}", d.state);
             }
         }
         let mut child = server.child;
@@ -221,39 +165,20 @@ async fn acknowledged_work_survives_sigkill(db_url: String, dir: std::path::Path
 
     // Nothing half written: every dossier's events follow its chain and match its state.
     let report = store.verify_all().await.unwrap();
-    assert!(
-        report.dossier_breaks.is_empty(),
-        "{:?}",
-        report.dossier_breaks
-    );
+    assert!(report.dossier_breaks.is_empty(), "{:?}", report.dossier_breaks);
     assert!(report.dossiers as usize >= acked.lock().unwrap().len());
     // Counters committed with their events, no more and no fewer.
     let stored: Vec<(i64, String, String, i64)> = {
-        let rows = raw_query(
-            &db_url,
-            "SELECT agency_id, n, day, metric FROM daily_counts",
-        )
-        .await;
-        rows.into_iter()
-            .map(|(a, n, day, m)| (a, day, m, n))
-            .collect()
+        let rows = raw_query(&db_url, "SELECT agency_id, n, day, metric FROM daily_counts").await;
+        rows.into_iter().map(|(a, n, day, m)| (a, day, m, n)).collect()
     };
     let stored: HashMap<(i64, String, String), i64> = stored
         .into_iter()
-        .filter(|(_, _, m, _)| {
-            matches!(
-                m.as_str(),
-                "submitted" | "submitted_online" | "received" | "received_online"
-            )
-        })
+        .filter(|(_, _, m, _)| matches!(m.as_str(), "submitted" | "submitted_online" | "received" | "received_online"))
         .map(|(a, d, m, n)| ((a, d, m), n))
         .collect();
     assert_eq!(stored, recount(&db_url).await);
-    eprintln!(
-        "kill test: {} dossiers acknowledged over 3 kills, {} in the database, all chains whole",
-        acked.lock().unwrap().len(),
-        report.dossiers
-    );
+    eprintln!("kill test: {} dossiers acknowledged over 3 kills, {} in the database, all chains whole", acked.lock().unwrap().len(), report.dossiers);
     store.close().await;
 }
 
@@ -261,11 +186,7 @@ async fn acknowledged_work_survives_sigkill(db_url: String, dir: std::path::Path
 async fn acknowledged_work_survives_sigkill_sqlite() {
     let dir = std::env::temp_dir().join(format!("motcua-crash-{:016x}", rand::random::<u64>()));
     std::fs::create_dir_all(&dir).unwrap();
-    acknowledged_work_survives_sigkill(
-        format!("sqlite://{}", dir.join("motcua.db").display()),
-        dir.clone(),
-    )
-    .await;
+    acknowledged_work_survives_sigkill(format!("sqlite://{}", dir.join("motcua.db").display()), dir.clone()).await;
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -30,15 +30,8 @@ enum Caller {
     StaffOutOfScope,
 }
 
-const CALLERS: [Caller; 7] = [
-    Caller::Anonymous,
-    Caller::Applicant,
-    Caller::Guesser,
-    Caller::Owner,
-    Caller::OtherCitizen,
-    Caller::StaffInScope,
-    Caller::StaffOutOfScope,
-];
+const CALLERS: [Caller; 7] =
+    [Caller::Anonymous, Caller::Applicant, Caller::Guesser, Caller::Owner, Caller::OtherCitizen, Caller::StaffInScope, Caller::StaffOutOfScope];
 
 /// Who a route lets in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,18 +139,8 @@ const MATRIX: &[(&str, &str, Rule, Body)] = &[
     ("POST", "/dang-xuat", Open, Form),
     ("GET", "/can-bo", Staff, Empty),
     ("GET", "/can-bo/ho-so/{code}", StaffInScope, Empty),
-    (
-        "GET",
-        "/can-bo/ho-so/{code}/mau/{form}",
-        StaffInScope,
-        Empty,
-    ),
-    (
-        "POST",
-        "/can-bo/ho-so/{code}/thao-tac/{action}",
-        StaffInScope,
-        Form,
-    ),
+    ("GET", "/can-bo/ho-so/{code}/mau/{form}", StaffInScope, Empty),
+    ("POST", "/can-bo/ho-so/{code}/thao-tac/{action}", StaffInScope, Form),
     ("GET", "/can-bo/ho-so/{code}/tep/{id}", StaffInScope, Empty),
     ("GET", "/can-bo/tiep-nhan", Staff, Empty),
     ("POST", "/can-bo/tiep-nhan", StaffInScope, Multipart),
@@ -169,24 +152,9 @@ const MATRIX: &[(&str, &str, Rule, Body)] = &[
     ("GET", "/can-bo/quan-tri", Staff, Empty),
     ("GET", "/can-bo/quan-tri/nhat-ky", Staff, Empty),
     ("POST", "/can-bo/quan-tri/can-bo", Staff, Form),
-    (
-        "POST",
-        "/can-bo/quan-tri/can-bo/{id}/quyen",
-        StaffInScope,
-        Form,
-    ),
-    (
-        "POST",
-        "/can-bo/quan-tri/can-bo/{id}/khoa",
-        StaffInScope,
-        Form,
-    ),
-    (
-        "POST",
-        "/can-bo/quan-tri/can-bo/{id}/mat-khau",
-        StaffInScope,
-        Form,
-    ),
+    ("POST", "/can-bo/quan-tri/can-bo/{id}/quyen", StaffInScope, Form),
+    ("POST", "/can-bo/quan-tri/can-bo/{id}/khoa", StaffInScope, Form),
+    ("POST", "/can-bo/quan-tri/can-bo/{id}/mat-khau", StaffInScope, Form),
     ("POST", "/can-bo/quan-tri/co-quan", Staff, Form),
     ("POST", "/can-bo/quan-tri/lich", Staff, Form),
     ("POST", "/can-bo/quan-tri/thu-tuc", Staff, Multipart),
@@ -201,63 +169,18 @@ const MATRIX: &[(&str, &str, Rule, Body)] = &[
     ("POST", "/api/v1/dossiers", Open, Json),
     ("GET", "/api/v1/dossiers", Staff, Empty),
     ("GET", "/api/v1/dossiers/{code}", ApplicantOrStaff, Empty),
-    (
-        "POST",
-        "/api/v1/dossiers/{code}/supply",
-        ApplicantOrStaff,
-        Json,
-    ),
-    (
-        "POST",
-        "/api/v1/dossiers/{code}/withdraw",
-        ApplicantOrStaff,
-        Json,
-    ),
-    (
-        "POST",
-        "/api/v1/dossiers/{code}/receive",
-        StaffInScope,
-        Json,
-    ),
-    (
-        "POST",
-        "/api/v1/dossiers/{code}/request-supplement",
-        StaffInScope,
-        Json,
-    ),
-    (
-        "POST",
-        "/api/v1/dossiers/{code}/transfer",
-        StaffInScope,
-        Json,
-    ),
-    (
-        "POST",
-        "/api/v1/dossiers/{code}/forward",
-        StaffInScope,
-        Json,
-    ),
-    (
-        "POST",
-        "/api/v1/dossiers/{code}/return-to-step",
-        StaffInScope,
-        Json,
-    ),
-    (
-        "POST",
-        "/api/v1/dossiers/{code}/approve",
-        StaffInScope,
-        Json,
-    ),
+    ("POST", "/api/v1/dossiers/{code}/supply", ApplicantOrStaff, Json),
+    ("POST", "/api/v1/dossiers/{code}/withdraw", ApplicantOrStaff, Json),
+    ("POST", "/api/v1/dossiers/{code}/receive", StaffInScope, Json),
+    ("POST", "/api/v1/dossiers/{code}/request-supplement", StaffInScope, Json),
+    ("POST", "/api/v1/dossiers/{code}/transfer", StaffInScope, Json),
+    ("POST", "/api/v1/dossiers/{code}/forward", StaffInScope, Json),
+    ("POST", "/api/v1/dossiers/{code}/return-to-step", StaffInScope, Json),
+    ("POST", "/api/v1/dossiers/{code}/approve", StaffInScope, Json),
     ("POST", "/api/v1/dossiers/{code}/reject", StaffInScope, Json),
     ("POST", "/api/v1/dossiers/{code}/stop", StaffInScope, Json),
     ("POST", "/api/v1/dossiers/{code}/extend", StaffInScope, Json),
-    (
-        "POST",
-        "/api/v1/dossiers/{code}/return-result",
-        StaffInScope,
-        Json,
-    ),
+    ("POST", "/api/v1/dossiers/{code}/return-result", StaffInScope, Json),
     ("POST", "/api/v1/dossiers/{code}/assign", StaffInScope, Json),
 ];
 
@@ -278,21 +201,14 @@ struct Fixture {
 
 impl Fixture {
     fn path(&self, template: &str) -> String {
-        let code = if template.starts_with("/thu-tuc/")
-            || template.starts_with("/nop-ho-so/{")
-            || template.starts_with("/api/v1/procedures/")
-        {
+        let code = if template.starts_with("/thu-tuc/") || template.starts_with("/nop-ho-so/{") || template.starts_with("/api/v1/procedures/") {
             &self.procedure
         } else if template.starts_with("/can-bo/phan-anh/") {
             &self.feedback
         } else {
             &self.dossier
         };
-        let id = if template.contains("/tep/") {
-            self.file_id
-        } else {
-            self.account_id
-        };
+        let id = if template.contains("/tep/") { self.file_id } else { self.account_id };
         template
             .replace("{code}", code)
             .replace("{token}", &self.draft)
@@ -315,62 +231,23 @@ impl Fixture {
 async fn staff_with_every_role(app: &TestApp, username: &str, agency: &str) -> i64 {
     let agency_id = app.store.agency_by_code(agency).await.unwrap().unwrap().id;
     let grants: Vec<(Role, i64)> = Role::ALL.iter().map(|r| (*r, agency_id)).collect();
-    app.store
-        .upsert_user(
-            username,
-            "Cán bộ kiểm thử",
-            "mat-khau-kiem-thu-2026",
-            &grants,
-            monday_morning(),
-        )
-        .await
-        .unwrap()
+    app.store.upsert_user(username, "Cán bộ kiểm thử", "mat-khau-kiem-thu-2026", &grants, monday_morning()).await.unwrap()
 }
 
 async fn citizen(app: &TestApp, login: &str) -> i64 {
     let login = motcua_core::account::Login::parse(login).unwrap();
-    app.store
-        .sign_up_citizen(
-            &login,
-            "Công dân kiểm thử",
-            "mat khau cong dan 2026",
-            app.clock.now(),
-        )
-        .await
-        .unwrap();
+    app.store.sign_up_citizen(&login, "Công dân kiểm thử", "mat khau cong dan 2026", app.clock.now()).await.unwrap();
     let c = app.store.citizen_by_login(&login).await.unwrap().unwrap();
-    app.raw_execute(&format!(
-        "UPDATE citizens SET verified_at = 1 WHERE id = {}",
-        c.id
-    ))
-    .await;
+    app.raw_execute(&format!("UPDATE citizens SET verified_at = 1 WHERE id = {}", c.id)).await;
     c.id
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
     // An online dossier with files, filed with the phone the owner's account is verified for.
-    let v = submit_online_with_files(app, BIRTH, NHA_TRANG)
-        .await
-        .expect(201);
-    let dossier = v["code"]
-        .as_str()
-        .or(v["reference"].as_str())
-        .unwrap()
-        .to_string();
-    let row = app
-        .store
-        .dossier_by_public_id(&dossier)
-        .await
-        .unwrap()
-        .unwrap();
-    let doc = app
-        .store
-        .dossier_documents(row.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .next()
-        .expect("a document");
+    let v = submit_online_with_files(app, BIRTH, NHA_TRANG).await.expect(201);
+    let dossier = v["code"].as_str().or(v["reference"].as_str()).unwrap().to_string();
+    let row = app.store.dossier_by_public_id(&dossier).await.unwrap().unwrap();
+    let doc = app.store.dossier_documents(row.id).await.unwrap().into_iter().next().expect("a document");
     let owner = citizen(app, APPLICANT_PHONE).await;
     let other = citizen(app, "nguoi.khac@example.vn").await;
     let draft = "nhap-cua-chu-ho-so-0123456789abcdef".to_string();
@@ -396,45 +273,16 @@ async fn fixture(app: &TestApp) -> Fixture {
         ("name", "Nguyễn Thị Hạnh"),
         ("phone", APPLICANT_PHONE),
     ];
-    let created = app
-        .send(app.client.post(app.url("/phan-anh")).form(&complaint))
-        .await;
+    let created = app.send(app.client.post(app.url("/phan-anh")).form(&complaint)).await;
     assert_eq!(created.status, 201, "{}", created.text);
     let start = created.text.find("PA-").expect("a tracking code");
     let feedback = created.text[start..start + 15].to_string();
     let staff_in = staff_with_every_role(app, "kiemthu.trong", NHA_TRANG).await;
     let staff_out = staff_with_every_role(app, "kiemthu.ngoai", CAM_LAM).await;
-    let nha_trang = app
-        .store
-        .agency_by_code(NHA_TRANG)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let account_id = app
-        .store
-        .upsert_user(
-            "muc.tieu",
-            "Tài khoản đích",
-            "mat-khau-muc-tieu-2026",
-            &[(Role::Specialist, nha_trang)],
-            monday_morning(),
-        )
-        .await
-        .unwrap();
-    Fixture {
-        dossier,
-        procedure: BIRTH.into(),
-        feedback,
-        draft,
-        file_id: doc.id,
-        file_sha: doc.sha256,
-        account_id,
-        owner,
-        other,
-        staff_in,
-        staff_out,
-    }
+    let nha_trang = app.store.agency_by_code(NHA_TRANG).await.unwrap().unwrap().id;
+    let account_id =
+        app.store.upsert_user("muc.tieu", "Tài khoản đích", "mat-khau-muc-tieu-2026", &[(Role::Specialist, nha_trang)], monday_morning()).await.unwrap();
+    Fixture { dossier, procedure: BIRTH.into(), feedback, draft, file_id: doc.id, file_sha: doc.sha256, account_id, owner, other, staff_in, staff_out }
 }
 
 fn secret(c: Caller) -> Option<&'static str> {
@@ -447,18 +295,8 @@ fn secret(c: Caller) -> Option<&'static str> {
 
 /// A request as the caller makes it, with sessions of its own: a cell that signs out or
 /// revokes a token must not change the next one.
-async fn request(
-    app: &TestApp,
-    f: &Fixture,
-    method: &str,
-    template: &str,
-    body: Body,
-    c: Caller,
-) -> reqwest::RequestBuilder {
-    let mut rb = app.client.request(
-        Method::from_bytes(method.as_bytes()).unwrap(),
-        app.url(&f.path(template)),
-    );
+async fn request(app: &TestApp, f: &Fixture, method: &str, template: &str, body: Body, c: Caller) -> reqwest::RequestBuilder {
+    let mut rb = app.client.request(Method::from_bytes(method.as_bytes()).unwrap(), app.url(&f.path(template)));
     let (now, ttl) = (app.clock.now(), chrono::Duration::hours(12));
     let citizen = match c {
         Caller::Owner => Some(f.owner),
@@ -466,16 +304,7 @@ async fn request(
         _ => None,
     };
     if let Some(id) = citizen {
-        rb = rb.header(
-            "Cookie",
-            format!(
-                "motcua_citizen={}",
-                app.store
-                    .create_citizen_session(id, now, ttl)
-                    .await
-                    .unwrap()
-            ),
-        );
+        rb = rb.header("Cookie", format!("motcua_citizen={}", app.store.create_citizen_session(id, now, ttl).await.unwrap()));
     }
     let staff = match c {
         Caller::StaffInScope => Some(f.staff_in),
@@ -484,13 +313,7 @@ async fn request(
     };
     if let Some(id) = staff {
         rb = rb
-            .header(
-                "Cookie",
-                format!(
-                    "motcua_session={}",
-                    app.store.create_session(id, "web", now, ttl).await.unwrap()
-                ),
-            )
+            .header("Cookie", format!("motcua_session={}", app.store.create_session(id, "web", now, ttl).await.unwrap()))
             .bearer_auth(app.store.create_session(id, "api", now, ttl).await.unwrap());
     }
     let secret = secret(c).unwrap_or("");
@@ -500,27 +323,16 @@ async fn request(
     let code = f.code_for(template).to_string();
     match body {
         Body::Empty => rb,
-        Body::Form => rb.form(&[
-            ("code", code.as_str()),
-            ("secret", secret),
-            ("phone", secret),
-            ("reason", "Kiểm thử"),
-        ]),
+        Body::Form => rb.form(&[("code", code.as_str()), ("secret", secret), ("phone", secret), ("reason", "Kiểm thử")]),
         Body::Multipart => rb.multipart(
-            reqwest::multipart::Form::new()
-                .text("code", code)
-                .text("secret", secret.to_string())
-                .text("reason", "Kiểm thử")
-                .text("co_quan", NHA_TRANG),
+            reqwest::multipart::Form::new().text("code", code).text("secret", secret.to_string()).text("reason", "Kiểm thử").text("co_quan", NHA_TRANG),
         ),
         Body::Json => rb.json(&serde_json::json!({})),
     }
 }
 
 fn denied(r: &Resp) -> bool {
-    let to_sign_in = r.status / 100 == 3
-        && r.header("location")
-            .is_some_and(|l| l.contains("dang-nhap"));
+    let to_sign_in = r.status / 100 == 3 && r.header("location").is_some_and(|l| l.contains("dang-nhap"));
     matches!(r.status, 401 | 403 | 404) || to_sign_in
 }
 
@@ -528,15 +340,9 @@ async fn every_route_allows_exactly_its_callers(app: &TestApp) {
     let registered: BTreeSet<&str> = motcua_web::route_paths(&app.state).into_iter().collect();
     let listed: BTreeSet<&str> = MATRIX.iter().map(|(_, p, _, _)| *p).collect();
     let missing: Vec<_> = registered.difference(&listed).collect();
-    assert!(
-        missing.is_empty(),
-        "routes without an authorisation rule: {missing:?}"
-    );
+    assert!(missing.is_empty(), "routes without an authorisation rule: {missing:?}");
     let stale: Vec<_> = listed.difference(&registered).collect();
-    assert!(
-        stale.is_empty(),
-        "rules for routes that no longer exist: {stale:?}"
-    );
+    assert!(stale.is_empty(), "rules for routes that no longer exist: {stale:?}");
 
     let f = fixture(app).await;
     let mut failures = Vec::new();
@@ -551,9 +357,7 @@ async fn every_route_allows_exactly_its_callers(app: &TestApp) {
                 if expected.unwrap_or(true) != phase_allowed {
                     continue;
                 }
-                let r = app
-                    .send(request(app, &f, method, template, *body, c).await)
-                    .await;
+                let r = app.send(request(app, &f, method, template, *body, c).await).await;
                 cells += 1;
                 let wrong = match expected {
                     _ if r.status >= 500 => true,
@@ -562,47 +366,21 @@ async fn every_route_allows_exactly_its_callers(app: &TestApp) {
                     None => false,
                 };
                 if wrong {
-                    failures.push(format!(
-                        "{method} {template} as {c:?}: {} (expected {})",
-                        r.status,
-                        if expected == Some(true) {
-                            "allow"
-                        } else {
-                            "deny"
-                        }
-                    ));
+                    failures.push(format!("{method} {template} as {c:?}: {} (expected {})", r.status, if expected == Some(true) { "allow" } else { "deny" }));
                 }
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {cells} cells wrong:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {cells} cells wrong:\n{}", failures.len(), failures.join("\n"));
     assert_eq!(cells, MATRIX.len() * CALLERS.len());
 
     // Another site's page cannot post any form here, even with a signed-in officer's cookie.
     let mut cross_site = 0;
-    for (method, template, _, body) in MATRIX
-        .iter()
-        .filter(|(m, p, _, _)| *m != "GET" && !p.starts_with("/api/"))
-    {
-        let r = app
-            .send(
-                request(app, &f, method, template, *body, Caller::StaffInScope)
-                    .await
-                    .header("Origin", "https://trang-gia-mao.example"),
-            )
-            .await;
+    for (method, template, _, body) in MATRIX.iter().filter(|(m, p, _, _)| *m != "GET" && !p.starts_with("/api/")) {
+        let r = app.send(request(app, &f, method, template, *body, Caller::StaffInScope).await.header("Origin", "https://trang-gia-mao.example")).await;
         assert_eq!(r.status, 403, "cross-site {method} {template}: {}", r.text);
         cross_site += 1;
-        assert!(
-            r.text.contains("không được gửi từ trang của hệ thống"),
-            "{}",
-            r.text
-        );
+        assert!(r.text.contains("không được gửi từ trang của hệ thống"), "{}", r.text);
     }
 
     // The methods listed are all a path answers.
@@ -612,12 +390,7 @@ async fn every_route_allows_exactly_its_callers(app: &TestApp) {
             if MATRIX.iter().any(|(m, p, _, _)| m == &method && p == path) {
                 continue;
             }
-            let r = app
-                .send(app.client.request(
-                    Method::from_bytes(method.as_bytes()).unwrap(),
-                    app.url(&f.path(path)),
-                ))
-                .await;
+            let r = app.send(app.client.request(Method::from_bytes(method.as_bytes()).unwrap(), app.url(&f.path(path)))).await;
             assert_eq!(r.status, 405, "{method} {path} answers but has no rule");
             probes += 1;
         }
@@ -631,22 +404,9 @@ async fn every_route_allows_exactly_its_callers(app: &TestApp) {
 /// A server whose guessing limits stay out of the way: the matrix makes hundreds of
 /// failed lookups from one address on purpose (the limits have their own test).
 async fn spawn(backend: Backend) -> Option<TestApp> {
-    let limits = motcua_web::throttle::Limits {
-        lookups_per_address: 10_000,
-        sign_in_per_address: 10_000,
-        messages_per_address: 10_000,
-        ..Default::default()
-    };
-    let config = motcua_web::Config {
-        limits,
-        ..Default::default()
-    };
-    spawn_app_configured(
-        backend,
-        motcua_core::calendar::WorkCalendar::weekdays(),
-        config,
-    )
-    .await
+    let limits = motcua_web::throttle::Limits { lookups_per_address: 10_000, sign_in_per_address: 10_000, messages_per_address: 10_000, ..Default::default() };
+    let config = motcua_web::Config { limits, ..Default::default() };
+    spawn_app_configured(backend, motcua_core::calendar::WorkCalendar::weekdays(), config).await
 }
 
 #[tokio::test]

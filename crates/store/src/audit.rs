@@ -20,30 +20,11 @@ pub struct AdminActor<'a> {
 
 /// Appends one change to the chain. Locks the chain's head until the transaction ends, so
 /// changes made at once on several servers queue instead of forking the chain.
-pub(crate) async fn audit(
-    conn: &mut AnyConnection,
-    by: AdminActor<'_>,
-    action: &str,
-    subject: &str,
-    detail: serde_json::Value,
-) -> Result<(), StoreError> {
-    let (seq, prev): (i64, String) =
-        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(&mut *conn)
-            .await?;
+pub(crate) async fn audit(conn: &mut AnyConnection, by: AdminActor<'_>, action: &str, subject: &str, detail: serde_json::Value) -> Result<(), StoreError> {
+    let (seq, prev): (i64, String) = sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *conn).await?;
     let detail = detail.to_string();
     let at = ms(by.now);
-    let hash = audit_hash(
-        &prev,
-        &AuditRecord {
-            seq,
-            at_ms: at,
-            actor: by.label,
-            action,
-            subject,
-            detail: &detail,
-        },
-    );
+    let hash = audit_hash(&prev, &AuditRecord { seq, at_ms: at, actor: by.label, action, subject, detail: &detail });
     sqlx::query("INSERT INTO audit_log (at, actor, action, subject, detail, seq, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(at)
         .bind(by.label)
@@ -55,10 +36,7 @@ pub(crate) async fn audit(
         .bind(&hash)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&hash)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -77,14 +55,7 @@ struct AuditLink {
 
 impl AuditLink {
     fn record(&self, seq: i64) -> AuditRecord<'_> {
-        AuditRecord {
-            seq,
-            at_ms: self.at,
-            actor: &self.actor,
-            action: &self.action,
-            subject: &self.subject,
-            detail: &self.detail,
-        }
+        AuditRecord { seq, at_ms: self.at, actor: &self.actor, action: &self.action, subject: &self.subject, detail: &self.detail }
     }
 }
 
@@ -118,17 +89,14 @@ impl Store {
     /// was written by hand, and `verify` must report it rather than have it sealed.
     pub async fn seal_audit_log(&self) -> Result<u64, StoreError> {
         let mut tx = self.write.begin().await?;
-        let (head_seq,): (i64,) = sqlx::query_as("SELECT seq FROM audit_head WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
+        let (head_seq,): (i64,) = sqlx::query_as("SELECT seq FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
         if head_seq > 0 {
             return Ok(0);
         }
-        let rows: Vec<AuditLink> = sqlx::query_as(
-            "SELECT id, seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log WHERE seq IS NULL ORDER BY id",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
+        let rows: Vec<AuditLink> =
+            sqlx::query_as("SELECT id, seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log WHERE seq IS NULL ORDER BY id")
+                .fetch_all(&mut *tx)
+                .await?;
         if rows.is_empty() {
             return Ok(0);
         }
@@ -145,49 +113,28 @@ impl Store {
                 .await?;
             prev = hash;
         }
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(seq)
-            .bind(&prev)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(seq).bind(&prev).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(rows.len() as u64)
     }
 
     /// Walks the chain of administrative changes from the first: the number of changes
     /// that follow, the first break, and the head's hash.
-    pub async fn verify_audit_chain(
-        &self,
-    ) -> Result<(u64, Option<AuditBreak>, String), StoreError> {
-        let (head_seq, head_hash): (i64, String) =
-            sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-                .fetch_one(&self.read)
-                .await?;
-        let outside: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT 1")
-                .fetch_optional(&self.read)
-                .await?;
+    pub async fn verify_audit_chain(&self) -> Result<(u64, Option<AuditBreak>, String), StoreError> {
+        let (head_seq, head_hash): (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.read).await?;
+        let outside: Option<(i64,)> = sqlx::query_as("SELECT id FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT 1").fetch_optional(&self.read).await?;
         if let Some((id,)) = outside {
-            return Ok((
-                0,
-                Some(AuditBreak {
-                    seq: 0,
-                    row_id: Some(id),
-                    reason: "change written outside the chain",
-                }),
-                head_hash,
-            ));
+            return Ok((0, Some(AuditBreak { seq: 0, row_id: Some(id), reason: "change written outside the chain" }), head_hash));
         }
         let mut prev = GENESIS_HASH.to_string();
         let mut seq = 0i64;
         loop {
-            let rows: Vec<AuditLink> = sqlx::query_as(
-                "SELECT id, seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-            )
-            .bind(seq)
-            .bind(BATCH)
-            .fetch_all(&self.read)
-            .await?;
+            let rows: Vec<AuditLink> =
+                sqlx::query_as("SELECT id, seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2")
+                    .bind(seq)
+                    .bind(BATCH)
+                    .fetch_all(&self.read)
+                    .await?;
             if rows.is_empty() {
                 break;
             }
@@ -203,30 +150,14 @@ impl Store {
                     None
                 };
                 if let Some(reason) = reason {
-                    return Ok((
-                        seq as u64,
-                        Some(AuditBreak {
-                            seq: expected,
-                            row_id: Some(r.id),
-                            reason,
-                        }),
-                        head_hash,
-                    ));
+                    return Ok((seq as u64, Some(AuditBreak { seq: expected, row_id: Some(r.id), reason }), head_hash));
                 }
                 prev = r.hash.clone();
                 seq = expected;
             }
         }
         if seq != head_seq || prev != head_hash {
-            return Ok((
-                seq as u64,
-                Some(AuditBreak {
-                    seq: seq + 1,
-                    row_id: None,
-                    reason: "changes after the last one were deleted",
-                }),
-                head_hash,
-            ));
+            return Ok((seq as u64, Some(AuditBreak { seq: seq + 1, row_id: None, reason: "changes after the last one were deleted" }), head_hash));
         }
         Ok((seq as u64, None, head_hash))
     }
@@ -236,13 +167,12 @@ impl Store {
         let mut report = VerifyReport::default();
         let mut after = 0i64;
         loop {
-            let heads: Vec<(i64, String, Option<String>, i64, String, String)> = sqlx::query_as(
-                "SELECT id, reference, code, version, last_hash, state FROM dossiers WHERE id > $1 ORDER BY id LIMIT $2",
-            )
-            .bind(after)
-            .bind(BATCH)
-            .fetch_all(&self.read)
-            .await?;
+            let heads: Vec<(i64, String, Option<String>, i64, String, String)> =
+                sqlx::query_as("SELECT id, reference, code, version, last_hash, state FROM dossiers WHERE id > $1 ORDER BY id LIMIT $2")
+                    .bind(after)
+                    .bind(BATCH)
+                    .fetch_all(&self.read)
+                    .await?;
             let (Some(first), Some(last)) = (heads.first(), heads.last()) else {
                 break;
             };
@@ -263,13 +193,11 @@ impl Store {
                 let name = code.clone().unwrap_or_else(|| reference.clone());
                 let brk = verify_chain(*id, reference, mine, *version, last_hash).or_else(|| {
                     // The chain is whole but the dossier row says something its history does not.
-                    mine.last()
-                        .filter(|e| e.to_state != *state)
-                        .map(|_| ChainBreak {
-                            dossier_id: *id,
-                            seq: *version,
-                            reason: "dossier state differs from its last event",
-                        })
+                    mine.last().filter(|e| e.to_state != *state).map(|_| ChainBreak {
+                        dossier_id: *id,
+                        seq: *version,
+                        reason: "dossier state differs from its last event",
+                    })
                 });
                 if let Some(b) = brk {
                     report.dossier_breaks.push((name, b));

@@ -191,8 +191,8 @@ impl Store {
     }
 
     /// Restores a backup into this (migrated, empty) database and `blobs`: everything is
-    /// checked first, then every row goes in one transaction, so a failed restore leaves
-    /// the database as it was.
+    /// checked first, then the files are stored and every row goes in one transaction, so
+    /// a failed restore leaves the database as it was.
     pub async fn restore(&self, blobs: &BlobStore, dir: &Path) -> Result<Manifest, BackupError> {
         let manifest: Manifest = serde_json::from_slice(&std::fs::read(dir.join("manifest.json"))?).map_err(|e| invalid(format!("manifest.json: {e}")))?;
         if manifest.format != 1 {
@@ -224,6 +224,11 @@ impl Store {
             return Err(invalid(format!("thiếu tệp: có {files}, cần {}", manifest.files)));
         }
 
+        // Files first: stored by their hash, a file nobody names yet harms nothing, and a
+        // restore that fails after this can simply be run again.
+        for f in std::fs::read_dir(dir.join("files"))? {
+            blobs.put(&std::fs::read(f?.path())?).await?;
+        }
         let mut tx = self.write.begin().await?;
         let used: i64 = sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM dossiers) + (SELECT COUNT(*) FROM users)").fetch_one(&mut *tx).await?;
         if used > 0 {
@@ -239,7 +244,10 @@ impl Store {
             let mut lines = file.lines();
             let header = lines.next().ok_or_else(|| invalid(format!("{table}: tệp rỗng")))??;
             let names: Vec<String> = serde_json::from_str(&header).map_err(|e| invalid(format!("{table}: {e}")))?;
-            let kinds: Vec<bool> = names.iter().map(|n| target.get(n).copied().ok_or_else(|| invalid(format!("{table}.{n}: cột không có trong cơ sở dữ liệu đích")))).collect::<Result<_, _>>()?;
+            let kinds: Vec<bool> = names
+                .iter()
+                .map(|n| target.get(n).copied().ok_or_else(|| invalid(format!("{table}.{n}: cột không có trong cơ sở dữ liệu đích"))))
+                .collect::<Result<_, _>>()?;
             let mut batch: Vec<Vec<Value>> = Vec::new();
             for line in lines {
                 let row: Vec<Value> = serde_json::from_str(&line?).map_err(|e| invalid(format!("{table}: {e}")))?;
@@ -259,9 +267,6 @@ impl Store {
             }
         }
         tx.commit().await?;
-        for f in std::fs::read_dir(dir.join("files"))? {
-            blobs.put(&std::fs::read(f?.path())?).await?;
-        }
         Ok(manifest)
     }
 }

@@ -12,10 +12,7 @@ pub struct Routes {
 
 impl Routes {
     pub fn new() -> Self {
-        Routes {
-            router: Router::new(),
-            paths: Vec::new(),
-        }
+        Routes { router: Router::new(), paths: Vec::new() }
     }
 
     pub fn route(mut self, path: &'static str, handler: MethodRouter<AppState>) -> Self {

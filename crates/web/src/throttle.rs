@@ -5,8 +5,7 @@
 
 use crate::app::AppState;
 use crate::error::ApiError;
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
+use axum::extract::ConnectInfo;
 use motcua_core::time::Instant;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -28,21 +27,14 @@ pub struct RetryAfter(pub i64);
 
 impl Limiter {
     pub fn new(max: u32, window: chrono::Duration) -> Self {
-        Limiter {
-            max,
-            window,
-            capacity: 100_000,
-            map: Mutex::new(HashMap::new()),
-        }
+        Limiter { max, window, capacity: 100_000, map: Mutex::new(HashMap::new()) }
     }
 
     /// Whether the key may still try (does not count).
     pub fn check(&self, key: &str, now: Instant) -> Result<(), RetryAfter> {
         let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         match map.get(key) {
-            Some(&(start, n)) if n >= self.max && now < start + self.window => {
-                Err(RetryAfter((start + self.window - now).num_seconds().max(1)))
-            }
+            Some(&(start, n)) if n >= self.max && now < start + self.window => Err(RetryAfter((start + self.window - now).num_seconds().max(1))),
             _ => Ok(()),
         }
     }
@@ -63,9 +55,7 @@ impl Limiter {
             *entry = (now, 0);
         }
         if entry.1 >= self.max {
-            return Err(RetryAfter(
-                (entry.0 + self.window - now).num_seconds().max(1),
-            ));
+            return Err(RetryAfter((entry.0 + self.window - now).num_seconds().max(1)));
         }
         entry.1 += 1;
         Ok(())
@@ -73,10 +63,7 @@ impl Limiter {
 
     /// Forgets a key (a successful sign-in clears its account's failures).
     pub fn clear(&self, key: &str) {
-        self.map
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
+        self.map.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
     }
 }
 
@@ -104,13 +91,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            sign_in_per_account: 5,
-            sign_in_per_address: 30,
-            lookups_per_address: 20,
-            messages_per_address: 10,
-            window: chrono::Duration::minutes(15),
-        }
+        Limits { sign_in_per_account: 5, sign_in_per_address: 30, lookups_per_address: 20, messages_per_address: 10, window: chrono::Duration::minutes(15) }
     }
 }
 
@@ -123,9 +104,7 @@ impl Throttles {
             messages_address: Limiter::new(l.messages_per_address, l.window),
         }
     }
-}
 
-impl Throttles {
     /// Before checking a password: refused while the account is locked, whether or not it
     /// exists (a lock must not tell which accounts do).
     pub fn may_sign_in(&self, account: &str, now: Instant) -> Result<(), ApiError> {
@@ -150,44 +129,16 @@ impl From<RetryAfter> for ApiError {
 
 /// The client's address: the socket's peer, or, behind a reverse proxy, the header the
 /// proxy sets (`--client-ip-header`), which a client could forge if it reached us directly.
-#[derive(Debug, Clone)]
-pub struct ClientAddr(pub String);
-
-impl FromRequestParts<AppState> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr::of(state, &parts.headers, &parts.extensions))
-    }
-}
-
-impl ClientAddr {
-    fn of(
-        state: &AppState,
-        headers: &axum::http::HeaderMap,
-        extensions: &axum::http::Extensions,
-    ) -> ClientAddr {
-        if let Some(h) = &state.config.client_ip_header {
-            if let Some(v) = headers.get(h.as_str()).and_then(|v| v.to_str().ok()) {
-                // X-Forwarded-For lists the hops; the proxy appends the client it saw last.
-                if let Some(ip) = v
-                    .rsplit(',')
-                    .next()
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                {
-                    return ClientAddr(ip.to_string());
-                }
+fn client_addr(state: &AppState, headers: &axum::http::HeaderMap, extensions: &axum::http::Extensions) -> String {
+    if let Some(h) = &state.config.client_ip_header {
+        if let Some(v) = headers.get(h.as_str()).and_then(|v| v.to_str().ok()) {
+            // X-Forwarded-For lists the hops; the proxy appends the client it saw last.
+            if let Some(ip) = v.rsplit(',').next().map(str::trim).filter(|s| !s.is_empty()) {
+                return ip.to_string();
             }
         }
-        let peer = extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        ClientAddr(peer.unwrap_or_else(|| "-".into()))
     }
+    extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "-".into())
 }
 
 /// Which limit a group of routes is under, and which answers count against it.
@@ -216,10 +167,7 @@ impl Guard {
         use axum::http::StatusCode as S;
         match self {
             Guard::SignIn => status == S::UNAUTHORIZED,
-            Guard::Lookup => matches!(
-                status,
-                S::NOT_FOUND | S::UNAUTHORIZED | S::FORBIDDEN | S::UNPROCESSABLE_ENTITY
-            ),
+            Guard::Lookup => matches!(status, S::NOT_FOUND | S::UNAUTHORIZED | S::FORBIDDEN | S::UNPROCESSABLE_ENTITY),
             Guard::Messages => method == axum::http::Method::POST,
         }
     }
@@ -242,7 +190,7 @@ pub async fn guard(
         }
     }
     let limiter = g.limiter(&state.throttles);
-    let key = ClientAddr::of(&state, req.headers(), req.extensions()).0;
+    let key = client_addr(&state, req.headers(), req.extensions());
     if let Err(r) = limiter.check(&key, state.now()) {
         return ApiError::from(r).into_response();
     }
@@ -267,20 +215,10 @@ mod tests {
         for i in 0..3 {
             assert_eq!(l.hit("a", t0 + chrono::Duration::minutes(i)), Ok(()));
         }
-        assert_eq!(
-            l.hit("a", t0 + chrono::Duration::minutes(5)),
-            Err(RetryAfter(600))
-        );
-        assert_eq!(
-            l.check("a", t0 + chrono::Duration::minutes(5)),
-            Err(RetryAfter(600))
-        );
+        assert_eq!(l.hit("a", t0 + chrono::Duration::minutes(5)), Err(RetryAfter(600)));
+        assert_eq!(l.check("a", t0 + chrono::Duration::minutes(5)), Err(RetryAfter(600)));
         assert_eq!(l.check("b", t0), Ok(()), "another key is not affected");
-        assert_eq!(
-            l.hit("a", t0 + chrono::Duration::minutes(15)),
-            Ok(()),
-            "a new window"
-        );
+        assert_eq!(l.hit("a", t0 + chrono::Duration::minutes(15)), Ok(()), "a new window");
         l.clear("a");
         assert_eq!(l.check("a", t0), Ok(()));
     }

@@ -237,7 +237,11 @@ impl Resp {
     #[track_caller]
     pub fn expect(&self, status: u16) -> Value {
         assert_eq!(self.status, status, "unexpected status; body: {}", self.text);
-        if self.text.is_empty() { Value::Null } else { self.json() }
+        if self.text.is_empty() {
+            Value::Null
+        } else {
+            self.json()
+        }
     }
 
     /// Asserts an error response: the status, the `{error, message, fields}` shape, and
@@ -279,9 +283,7 @@ impl TestApp {
 
     /// A bearer token for a demo user.
     pub async fn token(&self, username: &str) -> String {
-        let r = self
-            .send(self.client.post(self.url("/api/v1/auth/token")).json(&json!({ "username": username, "password": DEMO_PASSWORD })))
-            .await;
+        let r = self.send(self.client.post(self.url("/api/v1/auth/token")).json(&json!({ "username": username, "password": DEMO_PASSWORD }))).await;
         let body = r.expect(200);
         body["token"].as_str().unwrap_or_else(|| panic!("no token for {username}: {body}")).to_string()
     }

@@ -103,7 +103,7 @@ pub fn router(state: &AppState) -> Routes {
         .route("/thu-tuc", get(catalogue::search))
         .route("/thu-tuc/{code}", get(catalogue::procedure))
         .route("/thu-tuc/{code}/in", get(catalogue::printable))
-        .with(|r| r.layer(axum::middleware::from_fn(crate::csrf::same_origin)).layer(axum::middleware::map_response(errors::html_errors)))
+        .with(|r| r.layer(axum::middleware::from_fn_with_state(state.clone(), crate::csrf::same_origin)).layer(axum::middleware::map_response(errors::html_errors)))
 }
 
 /// The result notice generated at approval, stored as the dossier's result document.
