@@ -190,9 +190,9 @@ impl Store {
         Ok(manifest)
     }
 
-    /// Restores a backup into this (migrated, empty) database and `blobs`: everything is
-    /// checked first, then the files are stored and every row goes in one transaction, so
-    /// a failed restore leaves the database as it was.
+    /// Restores a backup into this (migrated, empty) database and `blobs`: the manifest and
+    /// every table file are checked first, then the files are stored (hash-checked) and
+    /// every row goes in one transaction, so a failed restore leaves the database as it was.
     pub async fn restore(&self, blobs: &BlobStore, dir: &Path) -> Result<Manifest, BackupError> {
         let manifest: Manifest = serde_json::from_slice(&std::fs::read(dir.join("manifest.json"))?).map_err(|e| invalid(format!("manifest.json: {e}")))?;
         if manifest.format != 1 {
@@ -210,24 +210,20 @@ impl Store {
                 return Err(invalid(format!("tệp của bảng {table} đã bị thay đổi hoặc hỏng")));
             }
         }
+        // Files before rows, each read once: the store files it under the hash of what it
+        // read, so a damaged file is refused by name and harms nothing (no row names that
+        // hash), and a restore that fails after this can simply be run again.
         let mut files = 0u64;
         for f in std::fs::read_dir(dir.join("files"))? {
             let f = f?;
-            let bytes = std::fs::read(f.path())?;
             let name = f.file_name().to_string_lossy().into_owned();
-            if hex::encode(Sha256::digest(&bytes)) != name {
+            if blobs.put(&std::fs::read(f.path())?).await?.sha256 != name {
                 return Err(invalid(format!("tệp {name} hỏng")));
             }
             files += 1;
         }
         if files != manifest.files {
             return Err(invalid(format!("thiếu tệp: có {files}, cần {}", manifest.files)));
-        }
-
-        // Files first: stored by their hash, a file nobody names yet harms nothing, and a
-        // restore that fails after this can simply be run again.
-        for f in std::fs::read_dir(dir.join("files"))? {
-            blobs.put(&std::fs::read(f?.path())?).await?;
         }
         let mut tx = self.write.begin().await?;
         let used: i64 = sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM dossiers) + (SELECT COUNT(*) FROM users)").fetch_one(&mut *tx).await?;

@@ -77,7 +77,7 @@ impl Store {
                 for a in agencies {
                     q.push(if first_row { "(" } else { ", (" });
                     first_row = false;
-                    q.bind(a).push(", ").bind(*id).push(", ").bind(b.facts.state.as_str()).push(", ").bind(b.facts.due_at.map(ms).unwrap_or(crate::read::NO_DUE)).push(")");
+                    q.bind(a).push(", ").bind(*id).push(", ").bind(b.facts.state.as_str()).push(", ").bind(crate::read::due_key(b.facts.due_at.map(ms))).push(")");
                 }
             }
             sqlx::query_with(&q.sql, q.args).execute(&mut *tx).await?;

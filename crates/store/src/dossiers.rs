@@ -248,7 +248,7 @@ impl Store {
         agencies.dedup();
         // Everything else the creation writes goes in one round trip.
         let mut q = SqlBuilder::new("INSERT INTO dossier_agencies (agency_id, dossier_id, state, due_key) VALUES ");
-        let due_key = facts.due_at.map(ms).unwrap_or(crate::read::NO_DUE);
+        let due_key = crate::read::due_key(facts.due_at.map(ms));
         for (i, a) in agencies.iter().enumerate() {
             q.push(if i == 0 { "(" } else { ", (" }).bind(*a).push(", ").bind(id).push(", ").bind(facts.state.as_str()).push(", ").bind(due_key).push(")");
         }
@@ -452,7 +452,7 @@ async fn apply_in_tx(
     .await?;
     let updated = updated.ok_or(StoreError::Conflict)?;
     let mut q = SqlBuilder::new("UPDATE dossier_agencies SET state = ");
-    q.bind(n.state.as_str()).push(", due_key = ").bind(n.due_at.map(ms).unwrap_or(crate::read::NO_DUE)).push(" WHERE dossier_id = ").bind(d.id);
+    q.bind(n.state.as_str()).push(", due_key = ").bind(crate::read::due_key(n.due_at.map(ms))).push(" WHERE dossier_id = ").bind(d.id);
     push_events(&mut q, d.id, std::slice::from_ref(&event));
     push_notify(&mut q, d.id, updated.code.as_deref(), t, ctx);
     // Counters last: on PostgreSQL their rows are the most contended, so their locks are

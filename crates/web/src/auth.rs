@@ -96,6 +96,18 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+impl AppState {
+    /// Checks an officer's username and password under the account's sign-in lock (the
+    /// page and the API token share it): `None` for a wrong pair, 429 while locked.
+    pub async fn sign_in_staff(&self, username: &str, password: &str) -> Result<Option<motcua_store::UserRow>, ApiError> {
+        let account = format!("staff:{}", username.trim().to_lowercase());
+        self.throttles.may_sign_in(&account, self.now())?;
+        let user = if username.len() > 100 || password.len() > 200 { None } else { self.store.authenticate(username.trim(), password).await? };
+        self.throttles.signed_in(&account, user.is_some(), self.now());
+        Ok(user)
+    }
+}
+
 pub const CITIZEN_COOKIE: &str = "motcua_citizen";
 
 /// A citizen signed in to the portal, if any (pages decide what to do without one).

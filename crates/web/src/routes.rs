@@ -33,6 +33,12 @@ impl Routes {
         self
     }
 
+    /// Puts the routes added so far under a guessing limit (`throttle::guard`).
+    pub fn guarded(self, state: &AppState, g: crate::throttle::Guard) -> Self {
+        let st = (state.clone(), g);
+        self.with(|r| r.route_layer(axum::middleware::from_fn_with_state(st, crate::throttle::guard)))
+    }
+
     pub fn into_parts(self) -> (Router<AppState>, Vec<&'static str>) {
         (self.router, self.paths)
     }

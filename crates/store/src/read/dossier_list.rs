@@ -26,7 +26,13 @@ pub enum ListOrder {
 }
 
 /// The due key of the urgent order: dossiers not yet received (no due date) go last.
-pub const NO_DUE: i64 = 9_000_000_000_000_000;
+const NO_DUE: i64 = 9_000_000_000_000_000;
+
+/// A dossier's place in the urgent order, from its due time in milliseconds (kept in the
+/// scope table and used as the page cursor, so both must compute it alike).
+pub fn due_key(due_at_ms: Option<i64>) -> i64 {
+    due_at_ms.unwrap_or(NO_DUE)
+}
 
 /// Filters of the staff list. `agencies` is the caller's scope and must not be empty.
 #[derive(Debug, Clone, Default)]

@@ -5,5 +5,5 @@ mod dossier_list;
 mod tracking_book;
 
 pub use dashboard::{DashboardRow, Figure, GroupBy, OfficerRow};
-pub use dossier_list::{DashboardCell, DossierFilter, DueWindow, ListOrder, NO_DUE};
+pub use dossier_list::{due_key, DashboardCell, DossierFilter, DueWindow, ListOrder};
 pub use tracking_book::BookRow;

@@ -30,11 +30,7 @@ pub struct TokenResponse {
         (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
         (status = 429, description = "Too many failed sign-ins for this account or address", body = crate::error::ErrorBody)))]
 pub async fn token(State(state): State<AppState>, ApiJson(req): ApiJson<TokenRequest>) -> Result<Json<TokenResponse>, ApiError> {
-    let account = format!("staff:{}", req.username.trim().to_lowercase());
-    state.throttles.may_sign_in(&account, state.now())?;
-    let user = if req.username.len() > 100 || req.password.len() > 200 { None } else { state.store.authenticate(req.username.trim(), &req.password).await? };
-    state.throttles.signed_in(&account, user.is_some(), state.now());
-    let user = user.ok_or(ApiError::Unauthorized)?;
+    let user = state.sign_in_staff(&req.username, &req.password).await?.ok_or(ApiError::Unauthorized)?;
     let now = state.now();
     let token = state.store.create_session(user.id, "api", now, state.config.session_ttl).await?;
     Ok(Json(TokenResponse { token, token_type: "Bearer", expires_at: rfc3339_vn(now + state.config.session_ttl) }))

@@ -14,7 +14,7 @@ use motcua_core::dossier::{decide, Action, Actor, Channel, DossierFacts, Role, S
 use motcua_core::ids::{AgencyCode, Cccd, Phone, TaxCode};
 use motcua_core::reception::CounterReception;
 use motcua_core::validation::FieldErrors;
-use motcua_store::read::{DashboardCell, DossierFilter, DueWindow, ListOrder, NO_DUE};
+use motcua_store::read::{due_key, DashboardCell, DossierFilter, DueWindow, ListOrder};
 use motcua_store::{ActionContext, DossierRow, IdempotencyKey, NewDocument, NewDossier, StoredResponse};
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
@@ -495,7 +495,7 @@ pub async fn list_page(state: &AppState, staff: &Staff, q: &ListQuery, cell: Opt
     prepare_names(state, &rows.iter().collect::<Vec<_>>()).await?;
     let items = rows.iter().map(|d| dossier_summary(state, d)).collect::<Result<Vec<_>, _>>()?;
     let next = match (more, rows.last()) {
-        (true, Some(d)) if urgent => Some(format!("{}.{}", d.due_at.unwrap_or(NO_DUE), d.id)),
+        (true, Some(d)) if urgent => Some(format!("{}.{}", due_key(d.due_at), d.id)),
         (true, Some(d)) => Some(d.id.to_string()),
         _ => None,
     };

@@ -12,7 +12,6 @@ use crate::app::AppState;
 use crate::routes::Routes;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -54,18 +53,14 @@ const API_BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(state: &AppState) -> Routes {
     use crate::throttle::Guard;
-    let guarded = |g: Guard| {
-        let st = (state.clone(), g);
-        move |r: Router<AppState>| r.route_layer(axum::middleware::from_fn_with_state(st, crate::throttle::guard))
-    };
     let uploads = Routes::new().route("/api/v1/dossiers", post(dossiers::create).get(dossiers::list)).with(|r| r.layer(DefaultBodyLimit::max(state.config.max_upload_bytes)));
     // An applicant reads and acts with the dossier code and a secret: a stranger could guess.
     let lookups = Routes::new()
         .route("/api/v1/dossiers/{code}", get(dossiers::get))
         .route("/api/v1/dossiers/{code}/supply", post(actions::supply))
         .route("/api/v1/dossiers/{code}/withdraw", post(actions::withdraw))
-        .with(guarded(Guard::Lookup));
-    let sign_in = Routes::new().route("/api/v1/auth/token", post(auth::token).delete(auth::revoke)).with(guarded(Guard::SignIn));
+        .guarded(state, Guard::Lookup);
+    let sign_in = Routes::new().route("/api/v1/auth/token", post(auth::token).delete(auth::revoke)).guarded(state, Guard::SignIn);
     let api = Routes::new()
         .route("/api/openapi.json", get(openapi))
         .route("/api/v1/procedures", get(procedures::list))

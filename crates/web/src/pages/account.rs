@@ -191,9 +191,11 @@ pub struct LoginForm {
 pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
     let next = safe_next(f.next.as_deref());
     let result: Result<Response, ApiError> = async {
-        let account = format!("citizen:{}", Login::parse(&f.login).map(|l| l.as_str().to_string()).unwrap_or_else(|_| f.login.trim().to_lowercase()));
+        let login = Login::parse(&f.login);
+        // Locked by the login as stored, so spellings of one phone number share a lock.
+        let account = format!("citizen:{}", login.as_ref().map(|l| l.as_str().to_string()).unwrap_or_else(|_| f.login.trim().to_lowercase()));
         state.throttles.may_sign_in(&account, state.now())?;
-        let found = match Login::parse(&f.login) {
+        let found = match login {
             Ok(login) if f.password.len() <= 512 => state.store.authenticate_citizen(&login, &f.password).await?.map(|c| (login, c)),
             _ => None,
         };

@@ -151,12 +151,14 @@ async fn page(state: &AppState, staff: &Staff) -> Result<AdminPage, ApiError> {
             .calendar_schedules()
             .await?
             .into_iter()
-            .map(|(scope, text)| {
-                let shown = match scope.strip_prefix("local:") {
-                    Some(code) => format!("Ngày nghỉ riêng của {code}"),
-                    None => format!("Lịch nghỉ lễ, làm bù năm {scope}"),
+            .filter_map(|(key, text)| {
+                let scope = crate::calendars::scope(&key)?;
+                let days = crate::calendars::check(&scope, &text).map_or(0, |d| d.len());
+                let shown = match scope {
+                    crate::calendars::Scope::Agency(code) => format!("Ngày nghỉ riêng của {code}"),
+                    crate::calendars::Scope::Year(year) => format!("Lịch nghỉ lễ, làm bù năm {year}"),
                 };
-                (shown, text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).count())
+                Some((shown, days))
             })
             .collect(),
         audit,
@@ -425,7 +427,7 @@ pub async fn save_calendar(State(state): State<AppState>, staff: WebStaff, Form(
         let target = f.get("scope").map(|s| s.trim().to_string()).unwrap_or_default();
         let text = f.get("content").cloned().unwrap_or_default();
         let key = if target.parse::<i32>().is_ok() {
-            let all = state.store.agencies_in_force(&state.today()).await?;
+            let all = state.agencies_today().await?;
             if !all.iter().any(|a| a.parent_id.is_none() && scope_ids.contains(&a.id)) {
                 return invalid(&state, &staff, vec![("scope".into(), "Lịch nghỉ lễ cả nước chỉ do quản trị cấp tỉnh cập nhật".into())], f).await;
             }

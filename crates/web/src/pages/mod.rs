@@ -35,10 +35,6 @@ const CSS: &str = include_str!("../../static/app.css");
 
 pub fn router(state: &AppState) -> Routes {
     use crate::throttle::Guard;
-    let guarded = |g: Guard| {
-        let st = (state.clone(), g);
-        move |r: Router<AppState>| r.route_layer(axum::middleware::from_fn_with_state(st, crate::throttle::guard))
-    };
     let body_limit = |r: Router<AppState>| r.layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes));
     let uploads = Routes::new()
         .route("/nop-ho-so/{code}", get(submit::form).post(submit::post))
@@ -57,13 +53,13 @@ pub fn router(state: &AppState) -> Routes {
         .route("/phan-anh/tra-cuu", post(feedback::lookup))
         .route("/tai-khoan/xac-minh", post(account::verify))
         .route("/tai-khoan/dat-lai-mat-khau", post(account::reset))
-        .with(guarded(Guard::Lookup));
-    let sign_in = Routes::new().route("/dang-nhap", get(login_form).post(login)).route("/tai-khoan/dang-nhap", get(account::login_form).post(account::login)).with(guarded(Guard::SignIn));
+        .guarded(state, Guard::Lookup);
+    let sign_in = Routes::new().route("/dang-nhap", get(login_form).post(login)).route("/tai-khoan/dang-nhap", get(account::login_form).post(account::login)).guarded(state, Guard::SignIn);
     let messages = Routes::new()
         .route("/tai-khoan/dang-ky", get(account::signup_form).post(account::signup))
         .route("/tai-khoan/gui-lai-ma", post(account::resend))
         .route("/tai-khoan/quen-mat-khau", get(account::forgot_form).post(account::forgot))
-        .with(guarded(Guard::Messages));
+        .guarded(state, Guard::Messages);
     Routes::new()
         .merge(uploads)
         .merge(lookups)
@@ -196,15 +192,7 @@ struct LoginForm {
 }
 
 async fn login(State(state): State<AppState>, headers: axum::http::HeaderMap, Form(f): Form<LoginForm>) -> Response {
-    let account = format!("staff:{}", f.username.trim().to_lowercase());
-    if let Err(e) = state.throttles.may_sign_in(&account, state.now()) {
-        return e.into_response();
-    }
-    let user = if f.username.len() <= 100 && f.password.len() <= 200 { state.store.authenticate(f.username.trim(), &f.password).await } else { Ok(None) };
-    if let Ok(u) = &user {
-        state.throttles.signed_in(&account, u.is_some(), state.now());
-    }
-    match user {
+    match state.sign_in_staff(&f.username, &f.password).await {
         Ok(Some(u)) => {
             // A new session for every sign-in: a token planted before it is worth nothing.
             if let Some(old) = crate::auth::cookie(&headers, SESSION_COOKIE) {
@@ -219,7 +207,7 @@ async fn login(State(state): State<AppState>, headers: axum::http::HeaderMap, Fo
             }
         }
         Ok(None) => (StatusCode::UNAUTHORIZED, render(LoginPage { error: Some("Tên đăng nhập hoặc mật khẩu không đúng".into()), username: f.username })).into_response(),
-        Err(e) => ApiError::from(e).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 
