@@ -10,7 +10,7 @@
 # Usage: tests/browser/run.sh [BASE_URL]
 # Without BASE_URL it builds target/debug/motcua (`cargo build -p motcua --locked`; or uses
 # the binary named by MOTCUA_BIN), makes a demo data set in a temporary directory
-# (`motcua demo --no-serve --dossiers 30`), serves it on a free loopback port with the demo
+# (`motcua demo --no-serve --dossiers 30`), serves it on a loopback port the system picks (tests/demo-server.sh) with the demo
 # mailbox (`--demo-mailbox`: the account flow reads its one-time code at /hop-thu-demo) and
 # stops it on exit. A server given by BASE_URL needs the demo mailbox too (`motcua demo`
 # turns it on). One flow alone, against a running server:
@@ -21,7 +21,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$(pwd)
-root=$(cd ../.. && pwd)
 started=$SECONDS
 
 if [ ! -x /usr/bin/chromium ]; then
@@ -39,38 +38,8 @@ if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
 fi
 
 BASE=${1:-${BASE_URL:-}}
-dir=
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; fi
-  if [ -n "$dir" ]; then rm -rf "$dir"; fi
-}
-trap cleanup EXIT
-
-if [ -z "$BASE" ]; then
-  bin=${MOTCUA_BIN:-}
-  if [ -n "$bin" ] && [ ! -x "$bin" ]; then
-    echo "browser: MOTCUA_BIN=$bin is not an executable" >&2
-    exit 1
-  fi
-  if [ -z "$bin" ]; then
-    (cd "$root" && cargo build --quiet -p motcua --locked)
-    bin=$root/target/debug/motcua
-  fi
-  dir=$(mktemp -d -t motcua-browser-XXXXXX)
-  port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-  "$bin" demo --no-serve --data-dir "$dir" --dossiers 30 > "$dir/demo.log" 2>&1 \
-    || { cat "$dir/demo.log" >&2; echo "browser: motcua demo failed" >&2; exit 1; }
-  "$bin" serve --data-dir "$dir" --listen "127.0.0.1:$port" --demo-mailbox > "$dir/server.log" 2>&1 &
-  pid=$!
-  BASE=http://127.0.0.1:$port
-  for _ in $(seq 1 150); do
-    curl -sf "$BASE/healthz" > /dev/null && break
-    kill -0 "$pid" 2> /dev/null || { cat "$dir/server.log" >&2; echo "browser: motcua serve exited" >&2; exit 1; }
-    sleep 0.2
-  done
-  curl -sf "$BASE/healthz" > /dev/null || { cat "$dir/server.log" >&2; echo "browser: $BASE/healthz never answered" >&2; exit 1; }
-fi
+. ../demo-server.sh
+start_demo browser --demo-mailbox
 echo "browser: testing $BASE"
 
 rm -rf artifacts
@@ -86,9 +55,9 @@ node axe.js "$BASE" / /thu-tuc "/thu-tuc?q=khai+sinh" "/thu-tuc?co-quan=commune_
 echo "== end-to-end flows"
 node --test --test-concurrency=1 --test-timeout=120000 e2e/*.test.js || status=1
 
-if [ "$status" != 0 ] && [ -n "$dir" ]; then
+if [ "$status" != 0 ] && [ -n "$DEMO_DIR" ]; then
   echo "== server log (last 40 lines)"
-  tail -n 40 "$dir/server.log" || true
+  tail -n 40 "$DEMO_DIR/server.log" || true
 fi
 echo "browser: $(ls artifacts/*.png 2> /dev/null | wc -l) screenshots in tests/browser/artifacts; $((SECONDS - started)) s"
 exit $status

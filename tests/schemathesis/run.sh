@@ -34,7 +34,7 @@
 # Usage: tests/schemathesis/run.sh [BASE_URL]
 # Without BASE_URL it uses the binary named by MOTCUA_BIN, or target/debug/motcua (built
 # with `cargo build -p motcua --locked` if missing), makes a demo data set in a temporary
-# directory (`motcua demo --no-serve --dossiers 30`), serves it on a free loopback port and
+# directory (`motcua demo --no-serve --dossiers 30`), serves it on a loopback port the system picks (tests/demo-server.sh) and
 # stops it on exit. A server given by BASE_URL must hold the demo accounts and data, and
 # is written to (dossiers are created, received, withdrawn…).
 # Schemathesis (requirements.txt, every package pinned) is installed with pip into a venv
@@ -45,7 +45,6 @@
 # (default 20260701), SCHEMATHESIS_WORKERS (default 1; more is faster but less repeatable).
 set -euo pipefail
 cd "$(dirname "$0")"
-root=$(cd ../.. && pwd)
 started=$SECONDS
 
 max_examples=${SCHEMATHESIS_MAX_EXAMPLES:-100}
@@ -79,38 +78,8 @@ echo "schemathesis: $("$st" --version)"
 
 # --- a demo server, unless one is given ---------------------------------------------------
 BASE=${1:-${BASE_URL:-}}
-dir=
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; fi
-  if [ -n "$dir" ]; then rm -rf "$dir"; fi
-}
-trap cleanup EXIT
-
-if [ -z "$BASE" ]; then
-  bin=${MOTCUA_BIN:-}
-  if [ -n "$bin" ] && [ ! -x "$bin" ]; then
-    echo "schemathesis: MOTCUA_BIN=$bin is not an executable" >&2
-    exit 1
-  fi
-  if [ -z "$bin" ]; then
-    bin=$root/target/debug/motcua
-    [ -x "$bin" ] || (cd "$root" && cargo build --quiet -p motcua --locked)
-  fi
-  dir=$(mktemp -d -t motcua-schemathesis-XXXXXX)
-  port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-  "$bin" demo --no-serve --data-dir "$dir" --dossiers 30 > "$dir/demo.log" 2>&1 \
-    || { cat "$dir/demo.log" >&2; echo "schemathesis: motcua demo failed" >&2; exit 1; }
-  RUST_LOG=${RUST_LOG:-warn} "$bin" serve --data-dir "$dir" --listen "127.0.0.1:$port" > "$dir/server.log" 2>&1 &
-  pid=$!
-  BASE=http://127.0.0.1:$port
-  for _ in $(seq 1 150); do
-    curl -sf "$BASE/healthz" > /dev/null && break
-    kill -0 "$pid" 2> /dev/null || { cat "$dir/server.log" >&2; echo "schemathesis: motcua serve exited" >&2; exit 1; }
-    sleep 0.2
-  done
-  curl -sf "$BASE/healthz" > /dev/null || { cat "$dir/server.log" >&2; echo "schemathesis: $BASE/healthz never answered" >&2; exit 1; }
-fi
+. ../demo-server.sh
+start_demo schemathesis
 echo "schemathesis: testing $BASE/api/openapi.json"
 
 rm -rf artifacts
@@ -168,9 +137,9 @@ for path in sys.argv[1:]:
 print(f"schemathesis: total {cases} cases, {failing} failures, {errors} errors")
 sys.exit(0 if ok and failing == 0 and errors == 0 else 1)
 EOF
-if [ "$status" != 0 ] && [ -n "$dir" ]; then
+if [ "$status" != 0 ] && [ -n "$DEMO_DIR" ]; then
   echo "== server log (last 40 lines)"
-  tail -n 40 "$dir/server.log" || true
+  tail -n 40 "$DEMO_DIR/server.log" || true
 fi
 echo "schemathesis: $((SECONDS - started)) s"
 exit $status

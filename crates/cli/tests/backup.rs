@@ -6,7 +6,6 @@
 mod common;
 
 use common::*;
-use sqlx::Connection;
 
 fn motcua(args: &[&str]) -> (bool, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua")).args(args).output().expect("running motcua");
@@ -16,19 +15,11 @@ fn motcua(args: &[&str]) -> (bool, String) {
 /// Every dossier (reference, state, version, head hash), every event (reference, seq,
 /// hash) and every document (reference, sha256) of a database, in a fixed order.
 async fn contents(url: &str) -> (Vec<(String, String, i64, String)>, Vec<(String, i64, String)>, Vec<(String, String)>) {
-    sqlx::any::install_default_drivers();
-    let mut c = sqlx::AnyConnection::connect(url).await.unwrap();
-    let dossiers = sqlx::query_as("SELECT reference, state, version, last_hash FROM dossiers ORDER BY reference").fetch_all(&mut c).await.unwrap();
-    let events = sqlx::query_as("SELECT d.reference, e.seq, e.hash FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id ORDER BY d.reference, e.seq")
-        .fetch_all(&mut c)
-        .await
-        .unwrap();
-    let docs = sqlx::query_as("SELECT d.reference, f.sha256 FROM dossier_documents f JOIN dossiers d ON d.id = f.dossier_id ORDER BY d.reference, f.sha256")
-        .fetch_all(&mut c)
-        .await
-        .unwrap();
-    let _ = c.close().await;
-    (dossiers, events, docs)
+    (
+        raw_rows(url, "SELECT reference, state, version, last_hash FROM dossiers ORDER BY reference").await,
+        raw_rows(url, "SELECT d.reference, e.seq, e.hash FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id ORDER BY d.reference, e.seq").await,
+        raw_rows(url, "SELECT d.reference, f.sha256 FROM dossier_documents f JOIN dossiers d ON d.id = f.dossier_id ORDER BY d.reference, f.sha256").await,
+    )
 }
 
 /// A fresh database URL and data directory of the given kind.

@@ -81,7 +81,7 @@ async fn client(base: String, token: String, acked: Acked) {
 /// and local day, recounted from the stored events.
 async fn recount(db_url: &str) -> HashMap<(i64, String, String), i64> {
     let rows: Vec<(i64, i64, String, String)> =
-        raw_query(db_url, "SELECT d.receiving_agency_id, e.at, e.action, d.channel FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id").await;
+        raw_rows::<(i64, i64, String, String)>(db_url, "SELECT d.receiving_agency_id, e.at, e.action, d.channel FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id").await;
     let mut counts = HashMap::new();
     for (agency, at, action, channel) in rows {
         let day = motcua_core::time::local_date(chrono::DateTime::from_timestamp_millis(at).unwrap()).format("%Y-%m-%d").to_string();
@@ -97,17 +97,6 @@ async fn recount(db_url: &str) -> HashMap<(i64, String, String), i64> {
         }
     }
     counts
-}
-
-async fn raw_query(db_url: &str, sql: &str) -> Vec<(i64, i64, String, String)> {
-    use sqlx::Connection;
-    if db_url.starts_with("sqlite:") {
-        let mut c = sqlx::sqlite::SqliteConnection::connect(db_url).await.unwrap();
-        sqlx::query_as(sql).fetch_all(&mut c).await.unwrap()
-    } else {
-        let mut c = sqlx::postgres::PgConnection::connect(db_url).await.unwrap();
-        sqlx::query_as(sql).fetch_all(&mut c).await.unwrap()
-    }
 }
 
 async fn acknowledged_work_survives_sigkill(db_url: String, dir: std::path::PathBuf) {
@@ -168,15 +157,14 @@ async fn acknowledged_work_survives_sigkill(db_url: String, dir: std::path::Path
     assert!(report.dossier_breaks.is_empty(), "{:?}", report.dossier_breaks);
     assert!(report.dossiers as usize >= acked.lock().unwrap().len());
     // Counters committed with their events, no more and no fewer.
-    let stored: Vec<(i64, String, String, i64)> = {
-        let rows = raw_query(&db_url, "SELECT agency_id, n, day, metric FROM daily_counts").await;
-        rows.into_iter().map(|(a, n, day, m)| (a, day, m, n)).collect()
-    };
-    let stored: HashMap<(i64, String, String), i64> = stored
-        .into_iter()
-        .filter(|(_, _, m, _)| matches!(m.as_str(), "submitted" | "submitted_online" | "received" | "received_online"))
-        .map(|(a, d, m, n)| ((a, d, m), n))
-        .collect();
+    let stored: HashMap<(i64, String, String), i64> = raw_rows::<(i64, String, String, i64)>(
+        &db_url,
+        "SELECT agency_id, day, metric, n FROM daily_counts WHERE metric IN ('submitted', 'submitted_online', 'received', 'received_online')",
+    )
+    .await
+    .into_iter()
+    .map(|(a, d, m, n)| ((a, d, m), n))
+    .collect();
     assert_eq!(stored, recount(&db_url).await);
     eprintln!("kill test: {} dossiers acknowledged over 3 kills, {} in the database, all chains whole", acked.lock().unwrap().len(), report.dossiers);
     store.close().await;

@@ -163,6 +163,19 @@ pub async fn postgres_schema(admin_url: &str) -> String {
     schema
 }
 
+/// Rows of one query on a raw connection to a database (SQLite or PostgreSQL by its URL).
+pub async fn raw_rows<T>(url: &str, sql: &str) -> Vec<T>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut c = sqlx::AnyConnection::connect(url).await.expect("raw connection");
+    let rows = sqlx::query_as(sql).fetch_all(&mut c).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let _ = c.close().await;
+    rows
+}
+
 /// Drops a schema made by `postgres_schema`.
 pub async fn drop_schema(admin_url: &str, schema: &str) {
     use sqlx::Connection;
@@ -340,6 +353,14 @@ impl TestApp {
             drop_schema(admin, schema).await;
         }
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+
+    /// Rows of one query on a separate raw connection to the same database.
+    pub async fn raw_rows<T>(&self, sql: &str) -> Vec<T>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        raw_rows(&self.db_url, sql).await
     }
 
     /// Runs one SQL statement on a separate raw connection to the same database (to
