@@ -51,6 +51,15 @@ pub struct ServerArgs {
     /// clients cannot reach this server except through the proxy.
     #[arg(long, env = "MOTCUA_CLIENT_IP_HEADER")]
     pub client_ip_header: Option<String>,
+    /// Seconds a client has to send a request's headers, counted from when the connection
+    /// is ready for a request, so it also closes keep-alive connections left idle that long.
+    /// A client that sends half its headers and goes silent holds nothing for longer.
+    #[arg(long, env = "MOTCUA_HEADER_TIMEOUT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+    /// On SIGTERM or Ctrl-C: seconds to let requests in flight finish before the remaining
+    /// connections are closed and the process exits.
+    #[arg(long, env = "MOTCUA_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
+    pub shutdown_grace_secs: u64,
 }
 
 impl ServerArgs {
@@ -65,6 +74,13 @@ impl ServerArgs {
 
     pub fn files_dir(&self) -> PathBuf {
         self.data_dir.join("files")
+    }
+
+    pub fn connection_limits(&self) -> crate::serve::ConnectionLimits {
+        crate::serve::ConnectionLimits {
+            header_timeout: std::time::Duration::from_secs(self.header_timeout_secs),
+            shutdown_grace: std::time::Duration::from_secs(self.shutdown_grace_secs),
+        }
     }
 }
 

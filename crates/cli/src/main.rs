@@ -234,7 +234,7 @@ async fn run() -> Result<()> {
     match Cli::parse().command {
         Command::Serve(args) => {
             let store = serve::open_store(&args).await?;
-            serve::run(serve::app_state(store, &args).await?, &args.listen, |addr| println!("motcua đang chạy tại http://{addr}")).await
+            serve::run(serve::app_state(store, &args).await?, &args.listen, args.connection_limits(), |addr| println!("motcua đang chạy tại http://{addr}")).await
         }
         Command::Demo { mut server, dossiers, no_serve } => {
             server.demo_mailbox = true;
@@ -255,7 +255,7 @@ async fn run() -> Result<()> {
             if no_serve {
                 return Ok(());
             }
-            serve::run(serve::app_state(store, &server).await?, &server.listen, |addr| {
+            serve::run(serve::app_state(store, &server).await?, &server.listen, server.connection_limits(), |addr| {
                 println!("\nMở http://{addr}/dang-nhap để đăng nhập; API: http://{addr}/api/openapi.json");
                 println!("Hộp thư mẫu (mã một lần gửi cho công dân): http://{addr}/hop-thu-demo");
             })

@@ -8,7 +8,11 @@ use motcua_core::calendar::{CountingRule, DeadlineRules, WorkCalendar};
 use motcua_store::{BlobStore, Store, StoreOptions};
 use motcua_web::calendars::CalendarSources;
 use motcua_web::{build_router, AppState, Config, SystemClock};
+use axum::extract::ConnectInfo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use std::sync::Arc;
+use std::time::Duration;
+use tower::Service;
 
 /// Opens (creating if needed) the store named by the arguments and migrates it.
 pub async fn open_store(args: &ServerArgs) -> Result<Store> {
@@ -69,13 +73,77 @@ pub async fn app_state(store: Store, args: &ServerArgs) -> Result<AppState> {
     Ok(state)
 }
 
+/// Limits on client connections.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Time to send a request's headers, from when the connection waits for a request
+    /// (which also bounds how long a keep-alive connection may sit idle).
+    pub header_timeout: Duration,
+    /// After a shutdown signal, how long requests in flight may take before the remaining
+    /// connections are closed.
+    pub shutdown_grace: Duration,
+}
+
 /// Serves until a shutdown signal.
-pub async fn run(state: AppState, listen: &str, on_ready: impl FnOnce(std::net::SocketAddr)) -> Result<()> {
+///
+/// Connections are served here rather than by `axum::serve`, which sets no timer (so no
+/// header timeout) and waits for every connection on shutdown: one client that sent half
+/// its headers and went silent kept the process alive for ever. HTTP/1.1 only; production
+/// runs behind a TLS reverse proxy, which speaks HTTP/1.1 to its upstream.
+pub async fn run(state: AppState, listen: &str, limits: ConnectionLimits, on_ready: impl FnOnce(std::net::SocketAddr)) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     on_ready(addr);
     let store = state.store.clone();
-    axum::serve(listener, build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await?;
+    let router = build_router(state);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        // Out of file descriptors and the like: wait instead of spinning.
+                        tracing::warn!(error = %e, "accepting a connection");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                let router = router.clone();
+                let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(ConnectInfo(peer));
+                    router.clone().call(req.map(axum::body::Body::new))
+                });
+                let conn = http.serve_connection(TokioIo::new(stream), service).with_upgrades();
+                let mut stop = stop_rx.clone();
+                connections.spawn(async move {
+                    tokio::pin!(conn);
+                    tokio::select! {
+                        _ = conn.as_mut() => return,
+                        _ = stop.changed() => {}
+                    }
+                    // Idle connections close now; a request in flight finishes first.
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                });
+            }
+        }
+    }
+    // New connections are refused from here on.
+    drop(listener);
+    let _ = stop_tx.send(true);
+    let drained = tokio::time::timeout(limits.shutdown_grace, async { while connections.join_next().await.is_some() {} }).await;
+    if drained.is_err() {
+        tracing::warn!(open = connections.len(), "closing connections still open after the grace period");
+        connections.shutdown().await;
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -41,8 +41,13 @@ impl BlobStore {
         let dir = path.parent().unwrap_or(Path::new("."));
         tokio::fs::create_dir_all(dir).await?;
         let tmp = dir.join(format!(".{}.{}.tmp", &sha256[..16], rand::random::<u64>()));
+        // A full disk fails the write part-way, and a client that hangs up drops this future
+        // mid-write: either way the partial file is removed, so failed uploads do not keep
+        // filling the disk.
+        let mut guard = RemoveOnDrop(Some(tmp.clone()));
         tokio::fs::write(&tmp, bytes).await?;
         tokio::fs::rename(&tmp, &path).await?;
+        guard.0 = None;
         Ok(StoredBlob { sha256, size: bytes.len() as i64 })
     }
 
@@ -53,6 +58,18 @@ impl BlobStore {
             Ok(b) => Ok(b),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::NotFound),
             Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Removes a temporary file when dropped (on error or cancellation); forgotten once the file
+/// has been renamed into place (then `None`).
+struct RemoveOnDrop(Option<PathBuf>);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = std::fs::remove_file(p);
         }
     }
 }

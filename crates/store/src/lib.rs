@@ -127,6 +127,7 @@ impl Store {
                                 Ok(())
                             })
                         })
+                        .after_release(|conn, _meta| Box::pin(async move { Ok(sqlite_connection_is_clean(conn).await) }))
                         .connect_with(connect.clone())
                 };
                 let write = pool(1).await?;
@@ -170,6 +171,36 @@ impl Store {
         self.write.close().await;
         self.read.close().await;
     }
+}
+
+/// Whether a SQLite connection handed back to its pool is outside any transaction, both as
+/// SQLite sees it and as sqlx counts; a connection that is not is closed (which rolls back
+/// whatever it holds) and the pool opens a fresh one.
+///
+/// Why: when COMMIT fails (SQLITE_FULL, SQLITE_IOERR on a full disk) SQLite may already
+/// have rolled the transaction back, so sqlx's ROLLBACK fails too ("no transaction is
+/// active") and sqlx keeps counting one open transaction on that connection. The next
+/// `begin` then only issues a SAVEPOINT, and depending on what SQLite did, the following
+/// writes are acknowledged inside a transaction that never commits: invisible to other
+/// connections and gone at restart. Checking here, at the one place every connection
+/// passes through after use, covers every transaction of the store, whatever failed.
+async fn sqlite_connection_is_clean(conn: &mut sqlx::AnyConnection) -> bool {
+    use sqlx::Connection;
+    // BEGIN fails inside a transaction SQLite still holds. It also waits behind a rollback
+    // sqlx queued when the failed transaction was dropped, so the count below is settled.
+    // A deferred BEGIN and its ROLLBACK touch no file.
+    if conn.execute("BEGIN").await.is_err() {
+        tracing::warn!("closing a database connection left inside a transaction");
+        return false;
+    }
+    if conn.execute("ROLLBACK").await.is_err() {
+        return false;
+    }
+    if conn.is_in_transaction() {
+        tracing::warn!("closing a database connection whose transaction failed to end");
+        return false;
+    }
+    true
 }
 
 impl Store {

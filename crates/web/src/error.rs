@@ -117,7 +117,11 @@ impl From<StoreError> for ApiError {
                 ApiError::field("Idempotency-Key", "Khóa chống trùng lặp này đã dùng cho một yêu cầu khác")
             }
             StoreError::InvalidRows(_) => ApiError::BadRequest("Dữ liệu nhập không hợp lệ".into()),
-            StoreError::Db(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed) => ApiError::Unavailable,
+            // Outages, a locked or full database, a full disk: they pass, so 503, not 500.
+            e if e.is_temporary() => {
+                tracing::warn!(cause = %e, "temporarily unavailable");
+                ApiError::Unavailable
+            }
             other => ApiError::Internal(other.to_string()),
         }
     }
