@@ -47,7 +47,7 @@ async fn criminal_record_steps(app: &TestApp) -> Vec<String> {
 }
 
 async fn commune_admin_cannot_capture_other_agencies_dossiers(app: &TestApp) {
-    assert_eq!(criminal_record_steps(app).await, [PROVINCE_CENTRE, PROVINCE_POLICE, PROVINCE_POLICE, PROVINCE_POLICE], "as before: the genuine police");
+    assert_eq!(criminal_record_steps(app).await, [PROVINCE_POLICE, PROVINCE_POLICE, PROVINCE_POLICE], "as before: the genuine police");
     let attacker = commune_admin(app).await;
     // The reproduction: an agency of the provincial police's kind and unit, under Cam Lâm.
     let fake = [
@@ -79,7 +79,7 @@ async fn commune_admin_cannot_capture_other_agencies_dossiers(app: &TestApp) {
     assert_eq!(count(app, &format!("SELECT COUNT(*) FROM step_routes WHERE agency_id = {fake_id}")).await, 0);
 
     let steps = criminal_record_steps(app).await;
-    assert_eq!(steps, [PROVINCE_CENTRE, PROVINCE_POLICE, PROVINCE_POLICE, PROVINCE_POLICE], "the police steps stay with the real provincial police");
+    assert_eq!(steps, [PROVINCE_POLICE, PROVINCE_POLICE, PROVINCE_POLICE], "the police steps stay with the real provincial police");
     assert!(!steps.iter().any(|s| s == "H56.00"));
     let rows = count(app, &format!("SELECT COUNT(*) FROM dossier_agencies WHERE agency_id = {fake_id}")).await;
     assert_eq!(rows, 0, "no dossier is visible to the fake agency");
@@ -99,8 +99,9 @@ async fn only_the_province_admin_routes_steps(app: &TestApp) {
         ("valid_from", "2025-07-01"),
         ("valid_to", ""),
     ];
-    assert_eq!(post_form(app, &province, "/can-bo/quan-tri/co-quan", &office).await.status, 303);
-    assert_eq!(criminal_record_steps(app).await[1], PROVINCE_POLICE, "a new agency gets nothing until the province routes to it");
+    let r = post_form(app, &province, "/can-bo/quan-tri/co-quan", &office).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(criminal_record_steps(app).await[0], PROVINCE_POLICE, "a new agency gets nothing until the province routes to it");
 
     let routes_before = count(app, "SELECT COUNT(*) FROM step_routes").await;
     let logged_before = count(app, "SELECT COUNT(*) FROM audit_log WHERE action = 'route.set'").await;
@@ -120,7 +121,7 @@ async fn only_the_province_admin_routes_steps(app: &TestApp) {
     let set = [("route_procedure", CRIMINAL_RECORD), ("route_kind", "province_police"), ("route_area", "56"), ("route_agency", "H56.05.01")];
     let r = post_form(app, &province, "/can-bo/quan-tri/tuyen", &set).await;
     assert_eq!(r.status, 303, "{}", r.text);
-    assert_eq!(criminal_record_steps(app).await, [PROVINCE_CENTRE, "H56.05.01", "H56.05.01", "H56.05.01"], "the province's route takes effect");
+    assert_eq!(criminal_record_steps(app).await, ["H56.05.01", "H56.05.01", "H56.05.01"], "the province's route takes effect");
     assert_eq!(count(app, "SELECT COUNT(*) FROM audit_log WHERE action = 'route.set' AND subject = 'route:TAM.0001/province_police/56'").await, 1);
     let page = app.send(app.client.get(app.url("/can-bo/quan-tri")).header("Cookie", &province)).await;
     assert!(page.text.contains("Thủ tục TAM.0001 · loại province_police · địa bàn 56 → H56.05.01"), "{}", page.text);

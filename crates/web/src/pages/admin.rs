@@ -142,6 +142,8 @@ async fn page(state: &AppState, staff: &Staff) -> Result<AdminPage, ApiError> {
         })
         .collect();
     let (audit, _) = audit_lines(state, None, 20).await?;
+    // Read afresh: the session's copy predates agencies created since sign-in.
+    let route_scope: Vec<i64> = state.store.user_grants(staff.0.user_id).await?.into_iter().filter(|g| g.role == Role::Admin).map(|g| g.agency_id).collect();
     Ok(AdminPage {
         accounts,
         agencies,
@@ -169,7 +171,7 @@ async fn page(state: &AppState, staff: &Staff) -> Result<AdminPage, ApiError> {
             .all_step_routes()
             .await?
             .into_iter()
-            .filter(|r| staff.0.system_admin || scope.contains(&r.agency_id))
+            .filter(|r| staff.0.system_admin || route_scope.contains(&r.agency_id))
             .map(|r| (r.procedure_code, r.kind, r.area, r.agency_code))
             .collect(),
         notice: None,
@@ -544,7 +546,8 @@ pub async fn save_route(State(state): State<AppState>, staff: WebStaff, Form(f):
         if !errors.is_empty() {
             return invalid(&state, &staff, errors, f).await;
         }
-        let admin_agencies: Vec<i64> = staff.0.grants.iter().filter(|g| g.role == Role::Admin).map(|g| g.agency_id).collect();
+        // Read afresh: the session's copy predates agencies created since sign-in.
+        let admin_agencies: Vec<i64> = state.store.user_grants(staff.0.user_id).await?.into_iter().filter(|g| g.role == Role::Admin).map(|g| g.agency_id).collect();
         let in_scope = target.as_ref().is_none_or(|a| admin_agencies.contains(&a.id));
         may_set_route(&level, area_province.as_deref(), in_scope, owner.as_ref()).map_err(|r| ApiError::Forbidden(r.to_string()))?;
         let (Some(area), label) = (area, staff.label()) else { return Err(ApiError::Internal("checked area".into())) };
