@@ -45,6 +45,10 @@ const AGENCIES: &[AgencySeed] = &[
     AgencySeed { code: "H56.16", name: "Ủy ban nhân dân thành phố Nha Trang (cấp huyện, đã giải thể)", kind: "district_people_committee", unit: None, parent: Some("H56"), valid_from: "2008-01-01", valid_to: Some("2025-07-01") },
 ];
 
+/// The demo's system administrator (`users.system_admin`): owns the national catalogue and
+/// may route steps anywhere. `quantri` is the province's administrator.
+pub const SYSTEM_ADMIN: &str = "quantri.hethong";
+
 /// One demo account.
 pub struct DemoUser {
     pub username: &'static str,
@@ -54,6 +58,7 @@ pub struct DemoUser {
 
 pub const USERS: &[DemoUser] = &[
     DemoUser { username: "quantri", full_name: "Quản trị hệ thống", grants: &[(Role::Admin, "H56")] },
+    DemoUser { username: SYSTEM_ADMIN, full_name: "Quản trị hệ thống cấp quốc gia", grants: &[(Role::Admin, "H56")] },
     DemoUser { username: "giamsat", full_name: "Giám sát Trung tâm PVHCC", grants: &[(Role::Supervisor, "H56")] },
     DemoUser { username: "motcua.nhatrang", full_name: "Nguyễn Thị Lan (một cửa P. Nha Trang)", grants: &[(Role::Reception, "H56.22366")] },
     DemoUser { username: "chuyenvien.nhatrang", full_name: "Trần Văn Minh (chuyên viên P. Nha Trang)", grants: &[(Role::Specialist, "H56.22366")] },
@@ -89,6 +94,13 @@ pub async fn seed_reference(store: &Store, now: Instant) -> Result<Vec<AgencyRow
             .await?;
         rows.push(store.agency_by_id(id).await?.context("agency just written")?);
     }
+    // Inter-agency steps follow routes the province sets: here every demo agency in force
+    // handles the steps of its kind for its own unit (commune police for their commune,
+    // the departments, provincial police and social insurance for the province).
+    for a in AGENCIES.iter().filter(|a| a.valid_to.is_none()) {
+        let (Some(unit), Some(row)) = (a.unit, rows.iter().find(|r| r.code == a.code)) else { continue };
+        store.save_step_route(None, motcua_core::catalogue::EVERY_PROCEDURE, a.kind, unit, Some(row.id), now).await?;
+    }
     Ok(rows)
 }
 
@@ -100,7 +112,8 @@ pub async fn seed_users(store: &Store, now: Instant) -> Result<()> {
             let a = store.agency_by_code(code).await?.with_context(|| format!("agency {code}"))?;
             grants.push((*role, a.id));
         }
-        store.upsert_user(u.username, u.full_name, DEMO_PASSWORD, &grants, now).await?;
+        let id = store.upsert_user(u.username, u.full_name, DEMO_PASSWORD, &grants, now).await?;
+        store.set_system_admin(id, u.username == SYSTEM_ADMIN).await?;
     }
     Ok(())
 }
@@ -173,7 +186,7 @@ pub async fn receivable_pairs(store: &Store, agencies: &[AgencyRow], now: Instan
     for p in store.search_procedures(&[], None, None, i64::MAX).await? {
         for a in &live {
             if p.procedure.agency_kinds.contains(&a.kind) {
-                if let Ok(steps) = store.resolve_workflow(&p.procedure.workflow, a).await? {
+                if let Ok(steps) = store.resolve_workflow(&p.procedure.code, &p.procedure.workflow, a).await? {
                     pairs.push((p.clone(), (*a).clone(), steps));
                 }
             }

@@ -157,7 +157,10 @@ const MATRIX: &[(&str, &str, Rule, Body)] = &[
     ("POST", "/can-bo/quan-tri/can-bo/{id}/mat-khau", StaffInScope, Form),
     ("POST", "/can-bo/quan-tri/co-quan", Staff, Form),
     ("POST", "/can-bo/quan-tri/lich", Staff, Form),
-    ("POST", "/can-bo/quan-tri/thu-tuc", Staff, Multipart),
+    // The catalogue and step routes are the province's or the system's: every caller here
+    // is at most a commune administrator (admin_routing_catalogue.rs tests the others).
+    ("POST", "/can-bo/quan-tri/thu-tuc", Nobody, Multipart),
+    ("POST", "/can-bo/quan-tri/tuyen", Nobody, Form),
     // The API.
     ("GET", "/api/openapi.json", Public, Empty),
     ("GET", "/api/v1/procedures", Public, Empty),

@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_core::catalogue::{agency_kind_label, parse_for_import};
+use motcua_core::catalogue::{agency_kind_label, may_set_route, parse_for_import, AdminLevel, RouteArea, ScopeRefusal, EVERY_PROCEDURE};
 use motcua_core::dossier::Role;
 use motcua_core::time::to_local;
 use motcua_store::{AdminActor, AgencyRow, NewAgency, StoreError};
@@ -58,6 +58,8 @@ struct AdminPage {
     /// Saved calendar schedules: scope as shown, number of days.
     schedules: Vec<(String, usize)>,
     audit: Vec<AuditLine>,
+    /// Step routes to agencies this administrator manages: procedure, kind, area, agency code.
+    routes: Vec<(String, String, String, String)>,
     notice: Option<String>,
     /// Field name and message of each problem of the form just posted.
     errors: Vec<(String, String)>,
@@ -140,6 +142,8 @@ async fn page(state: &AppState, staff: &Staff) -> Result<AdminPage, ApiError> {
         })
         .collect();
     let (audit, _) = audit_lines(state, None, 20).await?;
+    // Read afresh: the session's copy predates agencies created since sign-in.
+    let route_scope: Vec<i64> = state.store.user_grants(staff.0.user_id).await?.into_iter().filter(|g| g.role == Role::Admin).map(|g| g.agency_id).collect();
     Ok(AdminPage {
         accounts,
         agencies,
@@ -162,6 +166,14 @@ async fn page(state: &AppState, staff: &Staff) -> Result<AdminPage, ApiError> {
             })
             .collect(),
         audit,
+        routes: state
+            .store
+            .all_step_routes()
+            .await?
+            .into_iter()
+            .filter(|r| staff.0.system_admin || route_scope.contains(&r.agency_id))
+            .map(|r| (r.procedure_code, r.kind, r.area, r.agency_code))
+            .collect(),
         notice: None,
         errors: Vec::new(),
         values: HashMap::new(),
@@ -182,6 +194,7 @@ fn notice_of(done: &str) -> Option<String> {
             "mat-khau" => "Đã đặt lại mật khẩu; cán bộ cần đăng nhập lại.",
             "co-quan" => "Đã lưu cơ quan.",
             "lich" => "Đã lưu lịch; hạn giải quyết của hồ sơ tiếp nhận từ nay tính theo lịch mới.",
+            "tuyen" => "Đã lưu cơ quan giải quyết bước liên thông; áp dụng cho hồ sơ tiếp nhận từ nay.",
             _ => return None,
         }
         .to_string(),
@@ -371,7 +384,12 @@ pub async fn save_agency(State(state): State<AppState>, staff: WebStaff, Form(f)
 pub async fn import(State(state): State<AppState>, staff: WebStaff, mut mp: Multipart) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let result: Result<Response, ApiError> = async {
-        admin_scope(&staff)?;
+        // The catalogue is the system's (national) or a province's: refused below that
+        // before the file is even read.
+        let level = admin_level(&state, &staff).await?;
+        if level == AdminLevel::Agency {
+            return Err(ApiError::Forbidden(ScopeRefusal::NotProvinceLevel.to_string()));
+        }
         let text = read_catalogue(&mut mp).await?;
         if text.trim().is_empty() {
             return invalid(&state, &staff, vec![("catalogue".into(), "Dán nội dung tệp danh mục thủ tục (JSON)".into())], HashMap::new()).await;
@@ -386,7 +404,10 @@ pub async fn import(State(state): State<AppState>, staff: WebStaff, mut mp: Mult
             }
         };
         let label = staff.label();
-        let r = state.store.import_procedures(&procedures, state.now(), Some(actor(&state, &label))).await?;
+        let r = match state.store.import_procedures_as(&procedures, state.now(), actor(&state, &label), &level).await? {
+            Ok(r) => r,
+            Err((code, refusal)) => return Err(ApiError::Forbidden(format!("{refusal} (thủ tục {code}); không nhập thủ tục nào"))),
+        };
         state.caches.catalogue.clear();
         state.caches.procedures.clear();
         Ok(done(&format!("nhap-{}-{}-{}", r.inserted, r.updated, r.unchanged)))
@@ -464,6 +485,74 @@ pub async fn audit_log(State(state): State<AppState>, staff: WebStaff, Query(q):
         admin_scope(&staff)?;
         let (lines, next) = audit_lines(&state, q.truoc, 100).await?;
         Ok(render(AuditPage { lines, next }))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The level this administrator acts at (system, province or agency), from the account's
+/// flag and where its admin grants are (see `motcua_core::catalogue::admin_level`).
+async fn admin_level(state: &AppState, staff: &Staff) -> Result<AdminLevel, ApiError> {
+    Ok(state.store.admin_level(staff.0.user_id, staff.0.system_admin).await?)
+}
+
+/// Sets which agency handles a kind of inter-agency step (for one procedure, or every
+/// procedure: `*`) for dossiers received in an area (a unit code, or a receiving agency's
+/// code); an empty agency removes the route. Only a province (or system) administrator,
+/// for their province and to agencies they manage.
+pub async fn save_route(State(state): State<AppState>, staff: WebStaff, Form(f): Form<HashMap<String, String>>) -> Response {
+    let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
+    let result: Result<Response, ApiError> = async {
+        let level = admin_level(&state, &staff).await?;
+        if level == AdminLevel::Agency {
+            return Err(ApiError::Forbidden(ScopeRefusal::NotProvinceLevel.to_string()));
+        }
+        let get = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+        let mut errors: Vec<(String, String)> = Vec::new();
+        let procedure = match get("route_procedure").as_str() {
+            "" | EVERY_PROCEDURE => EVERY_PROCEDURE.to_string(),
+            code => code.to_string(),
+        };
+        let owner = if procedure == EVERY_PROCEDURE { None } else { state.store.procedure_owner(&procedure).await? };
+        if procedure != EVERY_PROCEDURE && owner.is_none() {
+            errors.push(("route_procedure".into(), "Không có thủ tục với mã này (để trống hoặc * cho mọi thủ tục)".into()));
+        }
+        let kind = get("route_kind");
+        if kind.is_empty() || kind.len() > 64 {
+            errors.push(("route_kind".into(), "Nhập loại cơ quan của bước, ví dụ province_police".into()));
+        }
+        let area = RouteArea::parse(&get("route_area"));
+        let area_province = match &area {
+            Some(RouteArea::Unit(u)) => state.store.unit_province(u).await?,
+            Some(RouteArea::ReceivingAgency(code)) => match state.store.agency_by_code(code).await?.and_then(|a| a.unit_code) {
+                Some(u) => state.store.unit_province(&u).await?,
+                None => None,
+            },
+            None => None,
+        };
+        if area_province.is_none() {
+            errors.push(("route_area".into(), "Địa bàn là mã đơn vị hành chính (tỉnh hoặc xã) hoặc mã cơ quan tiếp nhận".into()));
+        }
+        let target = match get("route_agency").as_str() {
+            "" => None,
+            code => match state.store.agency_by_code(code).await? {
+                Some(a) if a.valid_to.is_none() => Some(a),
+                _ => {
+                    errors.push(("route_agency".into(), "Không có cơ quan đang hoạt động với mã này".into()));
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return invalid(&state, &staff, errors, f).await;
+        }
+        // Read afresh: the session's copy predates agencies created since sign-in.
+        let admin_agencies: Vec<i64> = state.store.user_grants(staff.0.user_id).await?.into_iter().filter(|g| g.role == Role::Admin).map(|g| g.agency_id).collect();
+        let in_scope = target.as_ref().is_none_or(|a| admin_agencies.contains(&a.id));
+        may_set_route(&level, area_province.as_deref(), in_scope, owner.as_ref()).map_err(|r| ApiError::Forbidden(r.to_string()))?;
+        let (Some(area), label) = (area, staff.label()) else { return Err(ApiError::Internal("checked area".into())) };
+        state.store.save_step_route(Some(actor(&state, &label)), &procedure, &kind, area.as_str(), target.map(|a| a.id), state.now()).await?;
+        Ok(done("tuyen"))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
