@@ -54,6 +54,8 @@ pub struct DemoUser {
 
 pub const USERS: &[DemoUser] = &[
     DemoUser { username: "quantri", full_name: "Quản trị hệ thống", grants: &[(Role::Admin, "H56")] },
+    // Flagged as system administrator by `seed_users` (see SYSTEM_ADMINS).
+    DemoUser { username: "quantri.hethong", full_name: "Quản trị hệ thống quốc gia", grants: &[(Role::Admin, "H56")] },
     DemoUser { username: "giamsat", full_name: "Giám sát Trung tâm PVHCC", grants: &[(Role::Supervisor, "H56")] },
     DemoUser { username: "motcua.nhatrang", full_name: "Nguyễn Thị Lan (một cửa P. Nha Trang)", grants: &[(Role::Reception, "H56.22366")] },
     DemoUser { username: "chuyenvien.nhatrang", full_name: "Trần Văn Minh (chuyên viên P. Nha Trang)", grants: &[(Role::Specialist, "H56.22366")] },
@@ -92,6 +94,9 @@ pub async fn seed_reference(store: &Store, now: Instant) -> Result<Vec<AgencyRow
     Ok(rows)
 }
 
+/// Demo accounts that are system administrators (`quantri` is the province's).
+pub const SYSTEM_ADMINS: &[&str] = &["quantri.hethong"];
+
 /// Creates the demo accounts (resetting their passwords).
 pub async fn seed_users(store: &Store, now: Instant) -> Result<()> {
     for u in USERS {
@@ -100,7 +105,10 @@ pub async fn seed_users(store: &Store, now: Instant) -> Result<()> {
             let a = store.agency_by_code(code).await?.with_context(|| format!("agency {code}"))?;
             grants.push((*role, a.id));
         }
-        store.upsert_user(u.username, u.full_name, DEMO_PASSWORD, &grants, now).await?;
+        let id = store.upsert_user(u.username, u.full_name, DEMO_PASSWORD, &grants, now).await?;
+        if SYSTEM_ADMINS.contains(&u.username) {
+            store.set_system_admin(id, true).await?;
+        }
     }
     Ok(())
 }

@@ -93,6 +93,37 @@ pub fn check_agency(code: &str, name: &str, kind: &str, unit_code: &str, valid_f
     })
 }
 
+/// How far an administrator's powers reach. Ordered: a higher level may do what a lower one may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AdminLevel {
+    /// An agency (a commune and its sub-units): accounts, names and closing of its agencies.
+    Agency,
+    /// A province's people's committee, top of the province's tree: its agencies' structure
+    /// (parent, kind, unit), new agencies within the province, the calendars.
+    Province,
+    /// Above any province: the national catalogue, top-level agencies.
+    System,
+}
+
+/// The level of an administrator: `system_admin` is the account's flag (set only outside the
+/// web); `admin_grant_agencies` are (parent id, unit code) of the agencies where they hold the
+/// administrator role (grants expanded downward are fine: expansion never reaches a top-level
+/// agency). A province-level administrator holds the role at a top-level agency whose unit is
+/// a province (2-digit code, Nghị quyết 202/2025/QH15 leaves two levels: province and commune).
+pub fn admin_level(system_admin: bool, admin_grant_agencies: &[(Option<i64>, Option<&str>)]) -> Option<AdminLevel> {
+    if system_admin {
+        return Some(AdminLevel::System);
+    }
+    let province = |(parent, unit): &(Option<i64>, Option<&str>)| parent.is_none() && unit.is_some_and(|u| u.len() == 2 && u.bytes().all(|b| b.is_ascii_digit()));
+    if admin_grant_agencies.iter().any(province) {
+        Some(AdminLevel::Province)
+    } else if !admin_grant_agencies.is_empty() {
+        Some(AdminLevel::Agency)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +148,16 @@ mod tests {
         assert_eq!(paths(e), ["code", "name", "kind", "unit_code", "valid_from"]);
         let e = check_agency("H56.22390", "UBND", "commune_people_committee", "", "2025-07-01", "2025-07-01").unwrap_err();
         assert_eq!(paths(e), ["valid_to"]);
+    }
+
+    #[test]
+    fn administrators_levels_follow_the_flag_and_the_top_of_the_tree() {
+        assert_eq!(admin_level(true, &[]), Some(AdminLevel::System));
+        assert_eq!(admin_level(false, &[(None, Some("56")), (Some(1), Some("22366"))]), Some(AdminLevel::Province));
+        assert_eq!(admin_level(false, &[(Some(1), Some("22453"))]), Some(AdminLevel::Agency));
+        // A commune that became top-level is still not a province.
+        assert_eq!(admin_level(false, &[(None, Some("22453"))]), Some(AdminLevel::Agency));
+        assert_eq!(admin_level(false, &[]), None);
+        assert!(AdminLevel::Agency < AdminLevel::Province && AdminLevel::Province < AdminLevel::System);
     }
 }

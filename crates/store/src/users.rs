@@ -27,6 +27,8 @@ pub struct SessionUser {
     pub full_name: String,
     pub grants: Vec<Grant>,
     pub expires_at: Instant,
+    /// A system administrator (`users.system_admin`): powers above any one province.
+    pub system_admin: bool,
 }
 
 pub(crate) fn token_hash(token: &str) -> String {
@@ -142,8 +144,8 @@ impl Store {
 
     /// The user of a live session of `kind`, with grants expanded to sub-agencies.
     pub async fn session_user(&self, token: &str, kind: &str, now: Instant) -> Result<Option<SessionUser>, StoreError> {
-        let row: Option<(i64, String, String, i64)> = sqlx::query_as(
-            "SELECT u.id, u.username, u.full_name, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
+        let row: Option<(i64, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT u.id, u.username, u.full_name, s.expires_at, u.system_admin FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.kind = $2 AND s.expires_at > $3 AND u.active = 1",
         )
         .bind(token_hash(token))
@@ -151,8 +153,21 @@ impl Store {
         .bind(ms(now))
         .fetch_optional(&self.read)
         .await?;
-        let Some((user_id, username, full_name, expires)) = row else { return Ok(None) };
-        Ok(Some(SessionUser { user_id, username, full_name, grants: self.user_grants(user_id).await?, expires_at: from_ms(expires) }))
+        let Some((user_id, username, full_name, expires, system_admin)) = row else { return Ok(None) };
+        Ok(Some(SessionUser { user_id, username, full_name, grants: self.user_grants(user_id).await?, expires_at: from_ms(expires), system_admin: system_admin == 1 }))
+    }
+
+    /// Makes an account a system administrator or not; only the CLI and seeds call this (no
+    /// web route does), and the account's sessions end so the change takes effect at once.
+    pub async fn set_system_admin(&self, user_id: i64, on: bool) -> Result<(), StoreError> {
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query("UPDATE users SET system_admin = $1 WHERE id = $2").bind(on as i64).bind(user_id).execute(&mut *tx).await?.rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Full names of staff by id (for printed forms and timelines).
