@@ -200,7 +200,7 @@ pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], cal: &WorkCale
     let pairs = receivable_pairs(store, agencies, now).await?;
     // Each action is signed by the demo officer who would take it, so that the history,
     // the forms and the dashboard per officer read like a real office's.
-    let accounts = store.staff_accounts(&agencies.iter().map(|a| a.id).collect::<Vec<_>>()).await?;
+    let accounts = store.staff_accounts().await?;
     let holder = |role: Role, agency: i64| {
         accounts.iter().find(|a| a.grants.iter().any(|(r, g)| r == role.as_str() && *g == agency)).map(|a| format!("user:{}", a.id)).unwrap_or_else(|| "demo".into())
     };
