@@ -56,6 +56,7 @@ pub const USERS: &[DemoUser] = &[
     DemoUser { username: "quantri", full_name: "Quản trị hệ thống", grants: &[(Role::Admin, "H56")] },
     // Flagged as system administrator by `seed_users` (see SYSTEM_ADMINS).
     DemoUser { username: "quantri.hethong", full_name: "Quản trị hệ thống quốc gia", grants: &[(Role::Admin, "H56")] },
+    DemoUser { username: "quantri.camlam", full_name: "Quản trị UBND xã Cam Lâm", grants: &[(Role::Admin, "H56.22453")] },
     DemoUser { username: "giamsat", full_name: "Giám sát Trung tâm PVHCC", grants: &[(Role::Supervisor, "H56")] },
     DemoUser { username: "motcua.nhatrang", full_name: "Nguyễn Thị Lan (một cửa P. Nha Trang)", grants: &[(Role::Reception, "H56.22366")] },
     DemoUser { username: "chuyenvien.nhatrang", full_name: "Trần Văn Minh (chuyên viên P. Nha Trang)", grants: &[(Role::Specialist, "H56.22366")] },

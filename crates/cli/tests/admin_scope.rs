@@ -181,21 +181,22 @@ const CALENDAR_2027: &str = "2027-12-31\toff\tNghỉ thử nghiệm";
 async fn commune_admin_cannot_make_commune_top_level(app: &TestApp) {
     let a = admins(app).await;
     let province = agency_id(app, "H56").await;
-    for parent in [CAM_LAM, ""] {
-        let r = post(app, &a.cam_lam, "/can-bo/quan-tri/co-quan", &agency_form(CAM_LAM, "commune_people_committee", "22453", parent)).await;
-        assert_eq!(r.status, 422, "parent {parent:?}: {}", r.text);
-        assert!(r.text.contains("cấp cao nhất"), "{}", r.text);
-    }
+    // Its parent set to itself (the form's way to ask for none).
+    let r = post(app, &a.cam_lam, "/can-bo/quan-tri/co-quan", &agency_form(CAM_LAM, "commune_people_committee", "22453", CAM_LAM)).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("cấp cao nhất"), "{}", r.text);
     assert_eq!(parent_of(app, CAM_LAM).await, Some(province), "still under the province");
     // Nor may the province make one of its communes top-level; the system administrator may
     // (a new province, say).
     let r = post(app, &a.province, "/can-bo/quan-tri/co-quan", &agency_form(NHA_TRANG, "commune_people_committee", "22366", NHA_TRANG)).await;
     assert_eq!(r.status, 422, "{}", r.text);
     assert_eq!(parent_of(app, NHA_TRANG).await, Some(province));
-    // Renaming in place stays the commune's (its parent named as it is).
-    let r = post(app, &a.cam_lam, "/can-bo/quan-tri/co-quan", &[("code", CAM_LAM), ("name", "UBND xã Cam Lâm (đổi tên)"), ("kind", "commune_people_committee"), ("unit_code", "22453"), ("parent", "H56"), ("valid_from", "2025-07-01"), ("valid_to", "")]).await;
-    assert_eq!(r.status, 303, "{}", r.text);
-    assert_eq!(app.store.agency_by_code(CAM_LAM).await.unwrap().unwrap().name, "UBND xã Cam Lâm (đổi tên)");
+    // Renaming in place stays the commune's (its parent named as it is, or not named).
+    for (parent, name) in [("H56", "UBND xã Cam Lâm (đổi tên)"), ("", "UBND xã Cam Lâm (đổi lần hai)")] {
+        let r = post(app, &a.cam_lam, "/can-bo/quan-tri/co-quan", &[("code", CAM_LAM), ("name", name), ("kind", "commune_people_committee"), ("unit_code", "22453"), ("parent", parent), ("valid_from", "2025-07-01"), ("valid_to", "")]).await;
+        assert_eq!(r.status, 303, "{}", r.text);
+        assert_eq!(app.store.agency_by_code(CAM_LAM).await.unwrap().unwrap().name, name);
+    }
     assert_eq!(parent_of(app, CAM_LAM).await, Some(province));
 
     // The national calendar: never a commune's, the province's and the system's.
@@ -207,7 +208,7 @@ async fn commune_admin_cannot_make_commune_top_level(app: &TestApp) {
     // The commune's own days off remain theirs.
     assert_eq!(post(app, &a.cam_lam, "/can-bo/quan-tri/lich", &[("scope", CAM_LAM), ("content", "2026-11-25\toff\tĐại hội")]).await.status, 303);
 
-    let r = post(app, &a.system, "/can-bo/quan-tri/co-quan", &agency_form("H79", "province_people_committee", "79", "")).await;
+    let r = post(app, &a.system, "/can-bo/quan-tri/co-quan", &agency_form("H79", "province_people_committee", "79", "H79")).await;
     assert_eq!(r.status, 303, "{}", r.text);
     assert_eq!(parent_of(app, "H79").await, None);
 }

@@ -446,7 +446,7 @@ const ADMIN_POWERS: &[(&str, &str, Level, &[(&str, &str)])] = &[
     ("POST", "/can-bo/quan-tri/co-quan", Level::Province, &[("code", "H56.22366.01"), ("name", "Bộ phận mới"), ("kind", "commune_police"), ("unit_code", "22366"), ("parent", NHA_TRANG), ("valid_from", "2025-07-01")]),
     ("POST", "/can-bo/quan-tri/co-quan", Level::Province, &[("code", "H56.22366.01"), ("name", "Bộ phận mới"), ("kind", "commune_police"), ("unit_code", "22366"), ("parent", "H56.05"), ("valid_from", "2025-07-01")]),
     ("POST", "/can-bo/quan-tri/co-quan", Level::System, &[("code", "H79.01"), ("name", "Cơ quan tỉnh khác"), ("kind", "province_police"), ("unit_code", "79"), ("parent", NHA_TRANG), ("valid_from", "2025-07-01")]),
-    ("POST", "/can-bo/quan-tri/co-quan", Level::System, &[("code", "H56.22366.01"), ("name", "Bộ phận mới"), ("kind", "commune_police"), ("unit_code", "22366"), ("parent", ""), ("valid_from", "2025-07-01")]),
+    ("POST", "/can-bo/quan-tri/co-quan", Level::System, &[("code", "H56.22366.01"), ("name", "Bộ phận mới"), ("kind", "commune_police"), ("unit_code", "22366"), ("parent", "H56.22366.01"), ("valid_from", "2025-07-01")]),
 ];
 
 async fn admin_fixture(app: &TestApp) -> AdminFixture {

@@ -406,10 +406,17 @@ pub async fn save_agency(State(state): State<AppState>, staff: WebStaff, Form(f)
         if existing.as_ref().is_some_and(|e| !scope.contains(&e.id)) {
             errors.push(("code".into(), "Mã này thuộc cơ quan ngoài phạm vi quản trị của bạn".into()));
         }
-        // The parent: one this administrator manages, or the one the agency already has; the
-        // agency itself (or none) asks for a top-level agency, which the rules below decide.
-        let parent_code = get("parent").trim().to_string();
-        let top = parent_code.is_empty() || checked.as_ref().is_ok_and(|a| a.code == parent_code);
+        // The parent: one this administrator manages, or the one the agency already has (also
+        // when none is chosen); the agency's own code asks for a top-level agency, which the
+        // rules below decide.
+        let mut parent_code = get("parent").trim().to_string();
+        if let (true, Some(e)) = (parent_code.is_empty(), &existing) {
+            parent_code = match e.parent_id {
+                Some(id) => state.store.agency_by_id(id).await?.map(|p| p.code).unwrap_or_default(),
+                None => e.code.clone(),
+            };
+        }
+        let top = checked.as_ref().is_ok_and(|a| a.code == parent_code);
         let parent = if top {
             None
         } else {
