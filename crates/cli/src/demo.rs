@@ -45,6 +45,10 @@ const AGENCIES: &[AgencySeed] = &[
     AgencySeed { code: "H56.16", name: "Ủy ban nhân dân thành phố Nha Trang (cấp huyện, đã giải thể)", kind: "district_people_committee", unit: None, parent: Some("H56"), valid_from: "2008-01-01", valid_to: Some("2025-07-01") },
 ];
 
+/// The demo's system administrator (`users.system_admin`): owns the national catalogue and
+/// may route steps anywhere. `quantri` is the province's administrator.
+pub const SYSTEM_ADMIN: &str = "quantri.hethong";
+
 /// One demo account.
 pub struct DemoUser {
     pub username: &'static str,
@@ -54,8 +58,7 @@ pub struct DemoUser {
 
 pub const USERS: &[DemoUser] = &[
     DemoUser { username: "quantri", full_name: "Quản trị hệ thống", grants: &[(Role::Admin, "H56")] },
-    // Flagged as system administrator by `seed_users` (see SYSTEM_ADMINS).
-    DemoUser { username: "quantri.hethong", full_name: "Quản trị hệ thống quốc gia", grants: &[(Role::Admin, "H56")] },
+    DemoUser { username: SYSTEM_ADMIN, full_name: "Quản trị hệ thống cấp quốc gia", grants: &[(Role::Admin, "H56")] },
     DemoUser { username: "quantri.camlam", full_name: "Quản trị UBND xã Cam Lâm", grants: &[(Role::Admin, "H56.22453")] },
     DemoUser { username: "giamsat", full_name: "Giám sát Trung tâm PVHCC", grants: &[(Role::Supervisor, "H56")] },
     DemoUser { username: "motcua.nhatrang", full_name: "Nguyễn Thị Lan (một cửa P. Nha Trang)", grants: &[(Role::Reception, "H56.22366")] },
@@ -92,11 +95,15 @@ pub async fn seed_reference(store: &Store, now: Instant) -> Result<Vec<AgencyRow
             .await?;
         rows.push(store.agency_by_id(id).await?.context("agency just written")?);
     }
+    // Inter-agency steps follow routes the province sets: here every demo agency in force
+    // handles the steps of its kind for its own unit (commune police for their commune,
+    // the departments, provincial police and social insurance for the province).
+    for a in AGENCIES.iter().filter(|a| a.valid_to.is_none()) {
+        let (Some(unit), Some(row)) = (a.unit, rows.iter().find(|r| r.code == a.code)) else { continue };
+        store.save_step_route(None, motcua_core::catalogue::EVERY_PROCEDURE, a.kind, unit, Some(row.id), now).await?;
+    }
     Ok(rows)
 }
-
-/// Demo accounts that are system administrators (`quantri` is the province's).
-pub const SYSTEM_ADMINS: &[&str] = &["quantri.hethong"];
 
 /// Creates the demo accounts (resetting their passwords).
 pub async fn seed_users(store: &Store, now: Instant) -> Result<()> {
@@ -107,9 +114,7 @@ pub async fn seed_users(store: &Store, now: Instant) -> Result<()> {
             grants.push((*role, a.id));
         }
         let id = store.upsert_user(u.username, u.full_name, DEMO_PASSWORD, &grants, now).await?;
-        if SYSTEM_ADMINS.contains(&u.username) {
-            store.set_system_admin(id, true).await?;
-        }
+        store.set_system_admin(id, u.username == SYSTEM_ADMIN).await?;
     }
     Ok(())
 }
@@ -182,7 +187,7 @@ pub async fn receivable_pairs(store: &Store, agencies: &[AgencyRow], now: Instan
     for p in store.search_procedures(&[], None, None, i64::MAX).await? {
         for a in &live {
             if p.procedure.agency_kinds.contains(&a.kind) {
-                if let Ok(steps) = store.resolve_workflow(&p.procedure.workflow, a).await? {
+                if let Ok(steps) = store.resolve_workflow(&p.procedure.code, &p.procedure.workflow, a).await? {
                     pairs.push((p.clone(), (*a).clone(), steps));
                 }
             }

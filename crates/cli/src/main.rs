@@ -172,6 +172,11 @@ enum UserWhat {
         /// ROLE@AGENCY_CODE, e.g. reception@H56.22366; repeatable.
         #[arg(long = "grant", required = true)]
         grants: Vec<String>,
+        /// Make the account a system administrator (owns the national catalogue, routes
+        /// steps anywhere); only settable here, never from the web. Without it the flag is
+        /// removed.
+        #[arg(long)]
+        system_admin: bool,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -296,7 +301,7 @@ async fn run() -> Result<()> {
             }
             Ok(())
         }
-        Command::User { what: UserWhat::Add { username, name, password, grants, db } } => {
+        Command::User { what: UserWhat::Add { username, name, password, grants, system_admin, db } } => {
             let store = open(&db).await?;
             let mut parsed = Vec::new();
             for g in &grants {
@@ -308,7 +313,8 @@ async fn run() -> Result<()> {
             if password.chars().count() < 10 {
                 anyhow::bail!("mật khẩu phải có ít nhất 10 ký tự");
             }
-            store.upsert_user(&username, &name, &password, &parsed, chrono::Utc::now()).await?;
+            let id = store.upsert_user(&username, &name, &password, &parsed, chrono::Utc::now()).await?;
+            store.set_system_admin(id, system_admin).await?;
             println!("Đã lưu tài khoản {username}.");
             Ok(())
         }

@@ -157,7 +157,10 @@ const MATRIX: &[(&str, &str, Rule, Body)] = &[
     ("POST", "/can-bo/quan-tri/can-bo/{id}/mat-khau", StaffInScope, Form),
     ("POST", "/can-bo/quan-tri/co-quan", Staff, Form),
     ("POST", "/can-bo/quan-tri/lich", Staff, Form),
-    ("POST", "/can-bo/quan-tri/thu-tuc", Staff, Multipart),
+    // The catalogue and step routes are the province's or the system's: every caller here
+    // is at most a commune administrator (admin_routing_catalogue.rs tests the others).
+    ("POST", "/can-bo/quan-tri/thu-tuc", Nobody, Multipart),
+    ("POST", "/can-bo/quan-tri/tuyen", Nobody, Form),
     // The API.
     ("GET", "/api/openapi.json", Public, Empty),
     ("GET", "/api/v1/procedures", Public, Empty),
@@ -426,8 +429,9 @@ struct AdminFixture {
 }
 
 /// Every administrative power with the lowest level that holds it: accounts, agencies,
-/// calendars, the audit log (the national catalogue: helper `routing`, item 7). `{..}` in a
-/// path names an account of the fixture. Rows run in order; every denial runs first.
+/// calendars, the audit log, step routes and the national catalogue (its province-level
+/// powers: admin_routing_catalogue.rs). `{..}` in a path names an account of the fixture; a
+/// `catalogue` field uploads the shipped catalogue. Rows run in order; every denial first.
 const ADMIN_POWERS: &[(&str, &str, Level, &[(&str, &str)])] = &[
     ("GET", "/can-bo/quan-tri", Level::Commune, &[]),
     ("GET", "/can-bo/quan-tri/nhat-ky", Level::Commune, &[]),
@@ -440,6 +444,8 @@ const ADMIN_POWERS: &[(&str, &str, Level, &[(&str, &str)])] = &[
     ("POST", "/can-bo/quan-tri/can-bo/{system_account}/mat-khau", Level::System, &[("password", "mat-khau-dat-lai-2026")]),
     ("POST", "/can-bo/quan-tri/lich", Level::Commune, &[("scope", NHA_TRANG), ("content", "2026-11-25\toff\tĐại hội")]),
     ("POST", "/can-bo/quan-tri/lich", Level::Province, &[("scope", "2027"), ("content", "2027-12-31\toff\tNghỉ thử")]),
+    ("POST", "/can-bo/quan-tri/tuyen", Level::Province, &[("route_procedure", "*"), ("route_kind", "commune_police"), ("route_area", "22366"), ("route_agency", NHA_TRANG_POLICE)]),
+    ("POST", "/can-bo/quan-tri/thu-tuc", Level::System, &[("catalogue", "data/procedures.json")]),
     // The sub-unit H56.22366.01: renamed, a new sibling, re-kinded, re-parented, made top-level.
     ("POST", "/can-bo/quan-tri/co-quan", Level::Commune, &[("code", "H56.22366.01"), ("name", "Bộ phận mới"), ("kind", "commune_people_committee"), ("unit_code", "22366"), ("parent", NHA_TRANG), ("valid_from", "2025-07-01")]),
     ("POST", "/can-bo/quan-tri/co-quan", Level::Commune, &[("code", "H56.22366.02"), ("name", "Bộ phận khác"), ("kind", "commune_people_committee"), ("unit_code", "22366"), ("parent", NHA_TRANG), ("valid_from", "2025-07-01")]),
@@ -493,7 +499,15 @@ async fn administrators_powers(app: &TestApp) {
                 }
                 let session = app.store.create_session(*user, "web", app.clock.now(), chrono::Duration::hours(1)).await.unwrap();
                 let rb = app.client.request(Method::from_bytes(method.as_bytes()).unwrap(), app.url(&path)).header("Cookie", format!("motcua_session={session}"));
-                let r = app.send(if *method == "POST" { rb.form(form) } else { rb }).await;
+                let rb = match form.first() {
+                    Some(("catalogue", file)) => {
+                        let text = std::fs::read(format!("{}/../../{file}", env!("CARGO_MANIFEST_DIR"))).expect("the shipped catalogue");
+                        rb.multipart(reqwest::multipart::Form::new().part("catalogue", reqwest::multipart::Part::bytes(text).file_name("procedures.json")))
+                    }
+                    _ if *method == "POST" => rb.form(form),
+                    _ => rb,
+                };
+                let r = app.send(rb).await;
                 cells += 1;
                 let ok = if allowed { matches!(r.status, 200 | 303) } else { matches!(r.status, 403 | 404 | 422) };
                 if !ok {

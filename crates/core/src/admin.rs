@@ -2,7 +2,7 @@
 //! the form's field names.
 
 use crate::account::password_problem;
-use crate::catalogue::agency_kind_label;
+use crate::catalogue::{agency_kind_label, AdminLevel};
 use crate::dossier::Role;
 use crate::ids::AgencyCode;
 use crate::validation::FieldErrors;
@@ -94,42 +94,11 @@ pub fn check_agency(code: &str, name: &str, kind: &str, unit_code: &str, valid_f
     })
 }
 
-/// How far an administrator's powers reach. Ordered: a higher level may do what a lower one may.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum AdminLevel {
-    /// An agency (a commune and its sub-units): accounts, names and closing of its agencies.
-    Agency,
-    /// A province's people's committee, top of the province's tree: its agencies' structure
-    /// (parent, kind, unit), new agencies within the province, the calendars.
-    Province,
-    /// Above any province: the national catalogue, top-level agencies.
-    System,
-}
-
-/// The level of an administrator: `system_admin` is the account's flag (set only outside the
-/// web); `admin_grant_agencies` are (parent id, unit code) of the agencies where they hold the
-/// administrator role (grants expanded downward are fine: expansion never reaches a top-level
-/// agency). A province-level administrator holds the role at a top-level agency whose unit is
-/// a province (2-digit code, Nghị quyết 202/2025/QH15 leaves two levels: province and commune).
-pub fn admin_level(system_admin: bool, admin_grant_agencies: &[(Option<i64>, Option<&str>)]) -> Option<AdminLevel> {
-    if system_admin {
-        return Some(AdminLevel::System);
-    }
-    let province = |(parent, unit): &(Option<i64>, Option<&str>)| parent.is_none() && unit.is_some_and(|u| u.len() == 2 && u.bytes().all(|b| b.is_ascii_digit()));
-    if admin_grant_agencies.iter().any(province) {
-        Some(AdminLevel::Province)
-    } else if !admin_grant_agencies.is_empty() {
-        Some(AdminLevel::Agency)
-    } else {
-        None
-    }
-}
-
 /// An administrator, as the rules about accounts and agencies see them.
 #[derive(Debug, Clone)]
 pub struct Administrator<'a> {
     pub user_id: i64,
-    pub level: AdminLevel,
+    pub level: &'a AdminLevel,
     /// The agencies they administer: those of their administrator grants and every agency below.
     pub scope: &'a [i64],
 }
@@ -154,14 +123,14 @@ pub struct ManagedAccount<'a> {
 /// A system administrator's account is managed by system administrators only, and they may
 /// act on every account.
 pub fn may_manage_account(admin: &Administrator<'_>, account: &ManagedAccount<'_>) -> bool {
-    if admin.level == AdminLevel::System {
+    if *admin.level == AdminLevel::System {
         return true;
     }
     if account.system_admin {
         return false;
     }
     if account.grant_agencies.is_empty() {
-        return account.created_by == Some(admin.user_id) || admin.level >= AdminLevel::Province;
+        return account.created_by == Some(admin.user_id) || matches!(admin.level, AdminLevel::Province(_));
     }
     account.grant_agencies.iter().all(|a| admin.scope.contains(a))
 }
@@ -178,7 +147,7 @@ pub struct AgencyPlace<'a> {
 /// A change to an agency (creation when `before` is `None`), with what the rules need to know.
 #[derive(Debug, Clone)]
 pub struct AgencyChange<'a> {
-    pub level: AdminLevel,
+    pub level: &'a AdminLevel,
     /// Code and unit of each province-level agency (`H56`, `56`) the administrator administers.
     pub provinces: &'a [(&'a str, &'a str)],
     pub before: Option<AgencyPlace<'a>>,
@@ -209,7 +178,7 @@ fn province_group(code: &str) -> &str {
 ///   kind and unit.
 pub fn agency_change_problems(c: &AgencyChange<'_>) -> Vec<(&'static str, &'static str)> {
     let mut e = Vec::new();
-    if c.level == AdminLevel::System {
+    if *c.level == AdminLevel::System {
         return e;
     }
     let a = &c.after;
@@ -222,7 +191,7 @@ pub fn agency_change_problems(c: &AgencyChange<'_>) -> Vec<(&'static str, &'stat
     let parent_changed = c.before.is_some_and(|b| b.parent_id != a.parent_id);
     match c.level {
         AdminLevel::System => {}
-        AdminLevel::Province => {
+        AdminLevel::Province(_) => {
             if was_top && (kind_changed || unit_changed) {
                 e.push(("kind", "Chỉ quản trị hệ thống được đổi loại hoặc đơn vị hành chính của cơ quan cấp cao nhất"));
             }
@@ -262,7 +231,8 @@ pub fn agency_change_problems(c: &AgencyChange<'_>) -> Vec<(&'static str, &'stat
     e
 }
 
-fn is_province(place: &AgencyPlace<'_>) -> bool {
+/// A province's top agency: no parent, and a province's unit (2-digit code).
+pub fn is_province(place: &AgencyPlace<'_>) -> bool {
     place.parent_id.is_none() && place.unit_code.is_some_and(|u| u.len() == 2 && u.bytes().all(|b| b.is_ascii_digit()))
 }
 
@@ -300,25 +270,15 @@ mod tests {
         assert_eq!(paths(e), ["valid_to"]);
     }
 
-    #[test]
-    fn administrators_levels_follow_the_flag_and_the_top_of_the_tree() {
-        assert_eq!(admin_level(true, &[]), Some(AdminLevel::System));
-        assert_eq!(admin_level(false, &[(None, Some("56")), (Some(1), Some("22366"))]), Some(AdminLevel::Province));
-        assert_eq!(admin_level(false, &[(Some(1), Some("22453"))]), Some(AdminLevel::Agency));
-        // A commune that became top-level is still not a province.
-        assert_eq!(admin_level(false, &[(None, Some("22453"))]), Some(AdminLevel::Agency));
-        assert_eq!(admin_level(false, &[]), None);
-        assert!(AdminLevel::Agency < AdminLevel::Province && AdminLevel::Province < AdminLevel::System);
-    }
-
     const NHA_TRANG: i64 = 8;
     const CAM_LAM: i64 = 10;
 
     #[test]
     fn an_account_is_managed_only_when_every_grant_is_in_scope() {
-        let commune = Administrator { user_id: 1, level: AdminLevel::Agency, scope: &[NHA_TRANG, 9] };
-        let province = Administrator { user_id: 2, level: AdminLevel::Province, scope: &[1, NHA_TRANG, 9, CAM_LAM] };
-        let system = Administrator { user_id: 3, level: AdminLevel::System, scope: &[] };
+        let khanh_hoa = AdminLevel::Province("56".into());
+        let commune = Administrator { user_id: 1, level: &AdminLevel::Agency, scope: &[NHA_TRANG, 9] };
+        let province = Administrator { user_id: 2, level: &khanh_hoa, scope: &[1, NHA_TRANG, 9, CAM_LAM] };
+        let system = Administrator { user_id: 3, level: &AdminLevel::System, scope: &[] };
         let acc = |grant_agencies, created_by| ManagedAccount { system_admin: false, grant_agencies, created_by };
         assert!(may_manage_account(&commune, &acc(&[NHA_TRANG, 9], None)));
         assert!(!may_manage_account(&commune, &acc(&[NHA_TRANG, CAM_LAM], None)), "one grant elsewhere is enough to refuse");
@@ -339,26 +299,33 @@ mod tests {
     #[test]
     fn the_structure_of_agencies_belongs_to_the_level_above() {
         let cam_lam = place("H56.22453", "commune_people_committee", "22453", Some(1));
-        let change = |level, before: Option<AgencyPlace<'static>>, after, parent, unit_province| AgencyChange { level, provinces: &[("H56", "56")], before, after, parent, unit_province };
-        let fields = |c: AgencyChange| agency_change_problems(&c).into_iter().map(|(f, _)| f).collect::<Vec<_>>();
+        let (agency, province, system) = (AdminLevel::Agency, AdminLevel::Province("56".into()), AdminLevel::System);
+        let change = |level: &'static str, before: Option<AgencyPlace<'static>>, after, parent, unit_province| {
+            let level = match level {
+                "agency" => &agency,
+                "province" => &province,
+                _ => &system,
+            };
+            agency_change_problems(&AgencyChange { level, provinces: &[("H56", "56")], before, after, parent, unit_province }).into_iter().map(|(f, _)| f).collect::<Vec<_>>()
+        };
         // Rename in place: fine for the commune.
         let renamed = place("H56.22453", "commune_people_committee", "22453", Some(1));
-        assert!(fields(change(AdminLevel::Agency, Some(cam_lam), renamed, None, Some("56"))).is_empty());
+        assert!(change("agency", Some(cam_lam), renamed, None, Some("56")).is_empty());
         // Top-level, other kind, other unit: not the commune's.
-        assert_eq!(fields(change(AdminLevel::Agency, Some(cam_lam), place("H56.22453", "commune_people_committee", "22453", None), None, Some("56"))), ["parent", "parent"]);
-        assert_eq!(fields(change(AdminLevel::Agency, Some(cam_lam), place("H56.22453", "province_police", "22453", Some(1)), None, Some("56"))), ["kind"]);
-        assert_eq!(fields(change(AdminLevel::Province, Some(cam_lam), place("H56.22453", "commune_people_committee", "22453", None), None, Some("56"))), ["parent"]);
-        assert!(fields(change(AdminLevel::System, Some(cam_lam), place("H56.22453", "commune_people_committee", "22453", None), None, Some("56"))).is_empty());
+        assert_eq!(change("agency", Some(cam_lam), place("H56.22453", "commune_people_committee", "22453", None), None, Some("56")), ["parent", "parent"]);
+        assert_eq!(change("agency", Some(cam_lam), place("H56.22453", "province_police", "22453", Some(1)), None, Some("56")), ["kind"]);
+        assert_eq!(change("province", Some(cam_lam), place("H56.22453", "commune_people_committee", "22453", None), None, Some("56")), ["parent"]);
+        assert!(change("system", Some(cam_lam), place("H56.22453", "commune_people_committee", "22453", None), None, Some("56")).is_empty());
         // New sub-units: the commune's code, kind and unit only.
         let sub = place("H56.22453.01", "commune_people_committee", "22453", Some(10));
-        assert!(fields(change(AdminLevel::Agency, None, sub, Some(cam_lam), Some("56"))).is_empty());
+        assert!(change("agency", None, sub, Some(cam_lam), Some("56")).is_empty());
         let foreign = place("H79.01", "province_police", "79", Some(10));
-        assert_eq!(fields(change(AdminLevel::Agency, None, foreign, Some(cam_lam), Some("79"))), ["code", "kind", "unit_code"]);
+        assert_eq!(change("agency", None, foreign, Some(cam_lam), Some("79")), ["code", "kind", "unit_code"]);
         // The province: its own code and units, any kind.
-        assert_eq!(fields(change(AdminLevel::Province, None, foreign, Some(cam_lam), Some("79"))), ["unit_code"]);
+        assert_eq!(change("province", None, foreign, Some(cam_lam), Some("79")), ["unit_code"]);
         let police = place("H56.05.22390", "commune_police", "22390", Some(5));
-        assert!(fields(change(AdminLevel::Province, None, police, Some(cam_lam), Some("56"))).is_empty());
-        assert!(fields(change(AdminLevel::Province, Some(cam_lam), place("H56.22453", "commune_police", "22453", Some(5)), None, Some("56"))).is_empty());
+        assert!(change("province", None, police, Some(cam_lam), Some("56")).is_empty());
+        assert!(change("province", Some(cam_lam), place("H56.22453", "commune_police", "22453", Some(5)), None, Some("56")).is_empty());
     }
 
     #[test]

@@ -186,11 +186,6 @@ impl Store {
         Ok(())
     }
 
-    /// The province of an administrative unit: its parent, or the unit itself for a province.
-    pub async fn unit_province(&self, code: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COALESCE(parent_code, code) FROM admin_units WHERE code = $1").bind(code).fetch_optional(&self.read).await?)
-    }
-
     /// Every saved schedule: (scope, content).
     pub async fn calendar_schedules(&self) -> Result<Vec<(String, String)>, StoreError> {
         Ok(sqlx::query_as("SELECT scope, content FROM calendar_schedules ORDER BY scope").fetch_all(&self.read).await?)

@@ -44,6 +44,7 @@ pub const BACKUP_TABLES: &[&str] = &[
     "audit_log",
     "audit_head",
     "calendar_schedules",
+    "step_routes",
 ];
 
 /// Tables deliberately not backed up (secrets that only make sense for minutes or hours).

@@ -2,7 +2,7 @@
 
 use crate::sql::SqlBuilder;
 use crate::{ms, Store, StoreError};
-use motcua_core::catalogue::Procedure;
+use motcua_core::catalogue::{Procedure, ProcedureOwner};
 use motcua_core::time::Instant;
 use std::collections::HashMap;
 
@@ -27,48 +27,22 @@ fn decode(id: i64, data: &str) -> Result<ProcedureRow, StoreError> {
 }
 
 impl Store {
-    /// Imports procedures in one transaction, matching by code: new ones are inserted,
-    /// changed ones updated, identical ones left alone, so running an import twice
-    /// changes nothing the second time.
-    /// An import from the administration screen writes its audit row (the report and the
-    /// codes changed) in the same transaction.
+    /// Imports procedures in one transaction at the system level (the command line and the
+    /// seeds): see [`write_procedures`]. Owners stay; new procedures are national. The
+    /// administration screen imports through `import_procedures_as`, which checks the
+    /// administrator's level against each procedure's owner.
     pub async fn import_procedures(&self, procedures: &[Procedure], now: Instant, by: Option<crate::AdminActor<'_>>) -> Result<ImportReport, StoreError> {
-        let existing: HashMap<String, String> =
-            sqlx::query_as::<_, (String, String)>("SELECT code, data FROM procedures").fetch_all(&self.read).await?.into_iter().collect();
-        let mut report = ImportReport::default();
-        let mut changed = Vec::new();
         let mut tx = self.write.begin().await?;
-        for p in procedures {
-            let data = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            match existing.get(&p.code) {
-                Some(old) if *old == data => {
-                    report.unchanged += 1;
-                    continue;
-                }
-                Some(_) => report.updated += 1,
-                None => report.inserted += 1,
-            }
-            changed.push(p.code.as_str());
-            sqlx::query(
-                "INSERT INTO procedures (code, name, field, level, online, search_text, data, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                 ON CONFLICT (code) DO UPDATE SET name = excluded.name, field = excluded.field, level = excluded.level, online = excluded.online, \
-                 search_text = excluded.search_text, data = excluded.data, updated_at = excluded.updated_at",
-            )
-            .bind(&p.code)
-            .bind(&p.name)
-            .bind(&p.field)
-            .bind(p.level.as_str())
-            .bind(p.online.as_str())
-            .bind(p.search_text())
-            .bind(&data)
-            .bind(ms(now))
-            .execute(&mut *tx)
-            .await?;
+        let rows: Vec<(String, String, String)> = sqlx::query_as("SELECT code, data, owner FROM procedures").fetch_all(&mut *tx).await?;
+        // The command line and the seeds act for the system: owners stay, new procedures are national.
+        let mut existing = HashMap::with_capacity(rows.len());
+        let mut owner_of = HashMap::with_capacity(rows.len());
+        for (code, data, owner) in rows {
+            owner_of.insert(code.clone(), ProcedureOwner::parse(&owner));
+            existing.insert(code, data);
         }
-        if let Some(by) = by {
-            let detail = serde_json::json!({ "inserted": report.inserted, "updated": report.updated, "unchanged": report.unchanged, "codes": changed });
-            crate::audit::audit(&mut tx, by, "procedures.import", "procedures", detail).await?;
-        }
+        let owners: Vec<ProcedureOwner> = procedures.iter().map(|p| owner_of.get(&p.code).cloned().unwrap_or(ProcedureOwner::National)).collect();
+        let report = write_procedures(&mut tx, procedures, &owners, &existing, now, by).await?;
         tx.commit().await?;
         Ok(report)
     }
@@ -121,4 +95,53 @@ impl Store {
             .fetch_all(&self.read)
             .await?)
     }
+}
+
+/// Writes procedures (each with its owner) in the caller's transaction, matching by code:
+/// new ones are inserted, changed ones updated, identical ones left alone, so running an
+/// import twice changes nothing the second time. From the administration screen (`by`)
+/// the report and the codes changed are logged in the same transaction.
+pub(crate) async fn write_procedures(
+    tx: &mut sqlx::AnyConnection,
+    procedures: &[Procedure],
+    owners: &[ProcedureOwner],
+    existing: &HashMap<String, String>,
+    now: Instant,
+    by: Option<crate::AdminActor<'_>>,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let mut changed = Vec::new();
+    for (p, owner) in procedures.iter().zip(owners) {
+        let data = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        match existing.get(&p.code) {
+            Some(old) if *old == data => {
+                report.unchanged += 1;
+                continue;
+            }
+            Some(_) => report.updated += 1,
+            None => report.inserted += 1,
+        }
+        changed.push(p.code.as_str());
+        sqlx::query(
+            "INSERT INTO procedures (code, name, field, level, online, search_text, data, updated_at, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, field = excluded.field, level = excluded.level, online = excluded.online, \
+             search_text = excluded.search_text, data = excluded.data, updated_at = excluded.updated_at, owner = excluded.owner",
+        )
+        .bind(&p.code)
+        .bind(&p.name)
+        .bind(&p.field)
+        .bind(p.level.as_str())
+        .bind(p.online.as_str())
+        .bind(p.search_text())
+        .bind(&data)
+        .bind(ms(now))
+        .bind(owner.as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
+    if let Some(by) = by {
+        let detail = serde_json::json!({ "inserted": report.inserted, "updated": report.updated, "unchanged": report.unchanged, "codes": changed });
+        crate::audit::audit(tx, by, "procedures.import", "procedures", detail).await?;
+    }
+    Ok(report)
 }

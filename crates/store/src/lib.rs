@@ -22,6 +22,7 @@ mod idempotency;
 pub mod read;
 mod ratings;
 mod reference;
+mod routing;
 mod sql;
 mod users;
 
@@ -38,6 +39,7 @@ pub use feedback::FeedbackRow;
 pub use files::{BlobStore, StoredBlob};
 pub use idempotency::{IdempotencyKey, StoredResponse};
 pub use reference::{AgencyRow, NameMap, NewAgency, UnitRow};
+pub use routing::RouteRow;
 pub use users::{SessionUser, UserRow};
 
 use motcua_core::time::Instant;

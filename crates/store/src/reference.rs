@@ -135,23 +135,6 @@ impl Store {
     }
 }
 
-impl Store {
-    /// The agency of `kind` serving a commune-level unit, or else the one of that kind in
-    /// the province whose agency code starts with `province_code` (e.g. `H56`).
-    pub async fn agency_for_kind(&self, kind: &str, unit_code: Option<&str>, province_code: &str) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT id FROM agencies WHERE kind = $1 AND valid_to IS NULL AND (unit_code = $2 OR code = $3 OR code LIKE $4) \
-             ORDER BY CASE WHEN unit_code = $2 THEN 0 ELSE 1 END, code LIMIT 1",
-        )
-        .bind(kind)
-        .bind(unit_code)
-        .bind(province_code)
-        .bind(format!("{province_code}.%"))
-        .fetch_optional(&self.read)
-        .await?)
-    }
-}
-
 /// Codes and names by id, for display.
 pub type NameMap = std::collections::HashMap<i64, (String, String)>;
 
@@ -162,25 +145,6 @@ impl Store {
         let procedures: Vec<(i64, String, String)> = sqlx::query_as("SELECT id, code, name FROM procedures").fetch_all(&self.read).await?;
         let map = |v: Vec<(i64, String, String)>| v.into_iter().map(|(id, c, n)| (id, (c, n))).collect();
         Ok((map(agencies), map(procedures)))
-    }
-}
-
-impl Store {
-    /// A procedure's workflow instantiated for a dossier received by `agency`: each step's
-    /// agency found near the receiving one. `Err(kind)` names a kind with no agency there.
-    pub async fn resolve_workflow(
-        &self,
-        workflow: &[motcua_core::catalogue::WorkflowStep],
-        agency: &AgencyRow,
-    ) -> Result<Result<Vec<motcua_core::dossier::StepFacts>, String>, StoreError> {
-        let province = agency.code.split('.').next().unwrap_or("");
-        let mut by_kind = std::collections::HashMap::new();
-        for k in motcua_core::catalogue::needed_kinds(workflow) {
-            if let Some(id) = self.agency_for_kind(k, agency.unit_code.as_deref(), province).await? {
-                by_kind.insert(k.to_string(), id);
-            }
-        }
-        Ok(motcua_core::catalogue::instantiate_workflow(workflow, agency.id, &by_kind))
     }
 }
 

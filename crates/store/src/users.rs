@@ -27,7 +27,8 @@ pub struct SessionUser {
     pub full_name: String,
     pub grants: Vec<Grant>,
     pub expires_at: Instant,
-    /// A system administrator (`users.system_admin`): powers above any one province.
+    /// Owns the national catalogue and routes anywhere (`users.system_admin`, set only from
+    /// the command line); agency scope still comes from the grants.
     pub system_admin: bool,
 }
 
@@ -155,19 +156,6 @@ impl Store {
         .await?;
         let Some((user_id, username, full_name, expires, system_admin)) = row else { return Ok(None) };
         Ok(Some(SessionUser { user_id, username, full_name, grants: self.user_grants(user_id).await?, expires_at: from_ms(expires), system_admin: system_admin == 1 }))
-    }
-
-    /// Makes an account a system administrator or not; only the CLI and seeds call this (no
-    /// web route does), and the account's sessions end so the change takes effect at once.
-    pub async fn set_system_admin(&self, user_id: i64, on: bool) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
-        let n = sqlx::query("UPDATE users SET system_admin = $1 WHERE id = $2").bind(on as i64).bind(user_id).execute(&mut *tx).await?.rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     /// Full names of staff by id (for printed forms and timelines).

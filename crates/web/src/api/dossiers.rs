@@ -175,6 +175,16 @@ pub(crate) async fn submit(
         if !p.procedure.agency_kinds.contains(&ag.kind) {
             e.add("agency_code", format!("Cơ quan “{}” không tiếp nhận thủ tục này", ag.name));
         }
+        // A province's own procedure (its fees, its process) applies to its own agencies only.
+        if let Some(motcua_core::catalogue::ProcedureOwner::Province(owner)) = state.store.procedure_owner(&p.procedure.code).await? {
+            let province = match ag.unit_code.as_deref() {
+                Some(u) => state.store.unit_province(u).await?,
+                None => None,
+            };
+            if province.as_deref() != Some(owner.as_str()) {
+                e.add("agency_code", format!("Thủ tục này là thủ tục riêng của tỉnh (mã {owner}); cơ quan “{}” không tiếp nhận", ag.name));
+            }
+        }
     }
     // Documents: each upload named once, for a document of the procedure.
     let mut documents = Vec::new();
@@ -223,7 +233,7 @@ pub(crate) async fn submit(
         }
     };
     let agency_code = AgencyCode::parse(&agency.code).map_err(|_| ApiError::Internal("stored agency code".into()))?;
-    let steps = state.store.resolve_workflow(&procedure.procedure.workflow, &agency).await?.map_err(|kind| {
+    let steps = state.store.resolve_workflow(&procedure.procedure.code, &procedure.procedure.workflow, &agency).await?.map_err(|kind| {
         ApiError::field("agency_code", format!("Chưa có cơ quan loại “{kind}” phối hợp giải quyết tại địa bàn này"))
     })?;
     let facts = DossierFacts::new(agency.id, procedure.procedure.processing, steps.clone(), DState::Draft);

@@ -12,8 +12,8 @@ use askama::Template;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_core::admin::{admin_level, agency_change_problems, may_manage_account, AdminLevel, Administrator, AgencyChange, AgencyPlace, ManagedAccount};
-use motcua_core::catalogue::{agency_kind_label, parse_for_import};
+use motcua_core::admin::{agency_change_problems, is_province, may_manage_account, Administrator, AgencyChange, AgencyPlace, ManagedAccount};
+use motcua_core::catalogue::{agency_kind_label, may_set_route, parse_for_import, AdminLevel, RouteArea, ScopeRefusal, EVERY_PROCEDURE};
 use motcua_core::dossier::Role;
 use motcua_core::time::to_local;
 use motcua_store::{AdminActor, AgencyRow, AuditFilter, NewAgency, StaffAccount, StoreError};
@@ -59,6 +59,8 @@ struct AdminPage {
     /// Saved calendar schedules: scope as shown, number of days.
     schedules: Vec<(String, usize)>,
     audit: Vec<AuditLine>,
+    /// Step routes to agencies this administrator manages: procedure, kind, area, agency code.
+    routes: Vec<(String, String, String, String)>,
     notice: Option<String>,
     /// Field name and message of each problem of the form just posted.
     errors: Vec<(String, String)>,
@@ -102,7 +104,7 @@ struct Admin {
 
 impl Admin {
     fn rules(&self) -> Administrator<'_> {
-        Administrator { user_id: self.user_id, level: self.level, scope: &self.agencies }
+        Administrator { user_id: self.user_id, level: &self.level, scope: &self.agencies }
     }
 
     fn manages(&self, account: &StaffAccount) -> bool {
@@ -111,23 +113,23 @@ impl Admin {
     }
 }
 
-/// The administrator behind a request, with the level of their grants (`core::admin::admin_level`).
+/// The administrator behind a request, with their level (`motcua_core::catalogue::admin_level`).
 async fn administrator(state: &AppState, staff: &Staff) -> Result<Admin, ApiError> {
     let agencies = admin_scope(staff).or_else(|e| if staff.0.system_admin { Ok(Vec::new()) } else { Err(e) })?;
-    let all = state.agencies_today().await?;
-    let held: Vec<&AgencyRow> = all.iter().filter(|a| agencies.contains(&a.id)).collect();
-    let places: Vec<(Option<i64>, Option<&str>)> = held.iter().map(|a| (a.parent_id, a.unit_code.as_deref())).collect();
-    let level = admin_level(staff.0.system_admin, &places).ok_or_else(|| ApiError::Forbidden("Chỉ quản trị hệ thống được vào trang này".into()))?;
-    let provinces = held
+    let level = admin_level(state, staff).await?;
+    let provinces = state
+        .agencies_today()
+        .await?
         .iter()
-        .filter(|a| admin_level(false, &[(a.parent_id, a.unit_code.as_deref())]) == Some(AdminLevel::Province))
+        .filter(|a| agencies.contains(&a.id) && is_province(&place(a)))
         .map(|a| (a.code.clone(), a.unit_code.clone().unwrap_or_default()))
         .collect();
     Ok(Admin { user_id: staff.0.user_id, level, agencies, provinces })
 }
 
 /// The rows of the audit log an administrator reads: about the agencies, accounts and local
-/// calendars in their scope; the catalogue and the national calendar from province level;
+/// calendars in their scope; the catalogue, step routes and the national calendar from
+/// province level;
 /// everything for a system administrator (issue 12, item 21).
 async fn audit_filter(state: &AppState, admin: &Admin) -> Result<Option<AuditFilter>, ApiError> {
     if admin.level == AdminLevel::System {
@@ -141,8 +143,8 @@ async fn audit_filter(state: &AppState, admin: &Admin) -> Result<Option<AuditFil
     for u in state.store.staff_accounts().await?.iter().filter(|u| admin.manages(u)) {
         f.subjects.push(format!("user:{}", u.id));
     }
-    if admin.level >= AdminLevel::Province {
-        f.prefixes.extend(["procedure", "calendar:1", "calendar:2"].map(String::from));
+    if admin.level != AdminLevel::Agency {
+        f.prefixes.extend(["procedure", "route:", "calendar:1", "calendar:2"].map(String::from));
     }
     Ok(Some(f))
 }
@@ -209,6 +211,8 @@ async fn page(state: &AppState, staff: &Staff) -> Result<AdminPage, ApiError> {
         })
         .collect();
     let (audit, _) = audit_lines(state, &admin, None, 20).await?;
+    // Read afresh: the session's copy predates agencies created since sign-in.
+    let route_scope: Vec<i64> = state.store.user_grants(staff.0.user_id).await?.into_iter().filter(|g| g.role == Role::Admin).map(|g| g.agency_id).collect();
     Ok(AdminPage {
         accounts,
         agencies,
@@ -231,6 +235,14 @@ async fn page(state: &AppState, staff: &Staff) -> Result<AdminPage, ApiError> {
             })
             .collect(),
         audit,
+        routes: state
+            .store
+            .all_step_routes()
+            .await?
+            .into_iter()
+            .filter(|r| staff.0.system_admin || route_scope.contains(&r.agency_id))
+            .map(|r| (r.procedure_code, r.kind, r.area, r.agency_code))
+            .collect(),
         notice: None,
         errors: Vec::new(),
         values: HashMap::new(),
@@ -251,6 +263,7 @@ fn notice_of(done: &str) -> Option<String> {
             "mat-khau" => "Đã đặt lại mật khẩu; cán bộ cần đăng nhập lại.",
             "co-quan" => "Đã lưu cơ quan.",
             "lich" => "Đã lưu lịch; hạn giải quyết của hồ sơ tiếp nhận từ nay tính theo lịch mới.",
+            "tuyen" => "Đã lưu cơ quan giải quyết bước liên thông; áp dụng cho hồ sơ tiếp nhận từ nay.",
             _ => return None,
         }
         .to_string(),
@@ -439,7 +452,7 @@ pub async fn save_agency(State(state): State<AppState>, staff: WebStaff, Form(f)
             if top || parent.is_some() {
                 let provinces: Vec<(&str, &str)> = admin.provinces.iter().map(|(c, u)| (c.as_str(), u.as_str())).collect();
                 let change = AgencyChange {
-                    level: admin.level,
+                    level: &admin.level,
                     provinces: &provinces,
                     before: existing.as_ref().map(place),
                     after: AgencyPlace { code: &a.code, kind: &a.kind, unit_code: a.unit_code.as_deref(), parent_id: parent.as_ref().map(|p| p.id) },
@@ -478,7 +491,12 @@ pub async fn save_agency(State(state): State<AppState>, staff: WebStaff, Form(f)
 pub async fn import(State(state): State<AppState>, staff: WebStaff, mut mp: Multipart) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let result: Result<Response, ApiError> = async {
-        admin_scope(&staff)?;
+        // The catalogue is the system's (national) or a province's: refused below that
+        // before the file is even read.
+        let level = admin_level(&state, &staff).await?;
+        if level == AdminLevel::Agency {
+            return Err(ApiError::Forbidden(ScopeRefusal::NotProvinceLevel.to_string()));
+        }
         let text = read_catalogue(&mut mp).await?;
         if text.trim().is_empty() {
             return invalid(&state, &staff, vec![("catalogue".into(), "Dán nội dung tệp danh mục thủ tục (JSON)".into())], HashMap::new()).await;
@@ -493,7 +511,10 @@ pub async fn import(State(state): State<AppState>, staff: WebStaff, mut mp: Mult
             }
         };
         let label = staff.label();
-        let r = state.store.import_procedures(&procedures, state.now(), Some(actor(&state, &label))).await?;
+        let r = match state.store.import_procedures_as(&procedures, state.now(), actor(&state, &label), &level).await? {
+            Ok(r) => r,
+            Err((code, refusal)) => return Err(ApiError::Forbidden(format!("{refusal} (thủ tục {code}); không nhập thủ tục nào"))),
+        };
         state.caches.catalogue.clear();
         state.caches.procedures.clear();
         Ok(done(&format!("nhap-{}-{}-{}", r.inserted, r.updated, r.unchanged)))
@@ -535,7 +556,7 @@ pub async fn save_calendar(State(state): State<AppState>, staff: WebStaff, Form(
         let target = f.get("scope").map(|s| s.trim().to_string()).unwrap_or_default();
         let text = f.get("content").cloned().unwrap_or_default();
         let key = if target.parse::<i32>().is_ok() {
-            if admin.level < AdminLevel::Province {
+            if admin.level == AdminLevel::Agency {
                 return invalid(&state, &staff, vec![("scope".into(), "Lịch nghỉ lễ cả nước chỉ do quản trị cấp tỉnh hoặc quản trị hệ thống cập nhật".into())], f).await;
             }
             target.clone()
@@ -571,6 +592,74 @@ pub async fn audit_log(State(state): State<AppState>, staff: WebStaff, Query(q):
         let admin = administrator(&state, &staff).await?;
         let (lines, next) = audit_lines(&state, &admin, q.truoc, 100).await?;
         Ok(render(AuditPage { lines, next }))
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The level this administrator acts at (system, province or agency), from the account's
+/// flag and where its admin grants are (see `motcua_core::catalogue::admin_level`).
+async fn admin_level(state: &AppState, staff: &Staff) -> Result<AdminLevel, ApiError> {
+    Ok(state.store.admin_level(staff.0.user_id, staff.0.system_admin).await?)
+}
+
+/// Sets which agency handles a kind of inter-agency step (for one procedure, or every
+/// procedure: `*`) for dossiers received in an area (a unit code, or a receiving agency's
+/// code); an empty agency removes the route. Only a province (or system) administrator,
+/// for their province and to agencies they manage.
+pub async fn save_route(State(state): State<AppState>, staff: WebStaff, Form(f): Form<HashMap<String, String>>) -> Response {
+    let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
+    let result: Result<Response, ApiError> = async {
+        let level = admin_level(&state, &staff).await?;
+        if level == AdminLevel::Agency {
+            return Err(ApiError::Forbidden(ScopeRefusal::NotProvinceLevel.to_string()));
+        }
+        let get = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+        let mut errors: Vec<(String, String)> = Vec::new();
+        let procedure = match get("route_procedure").as_str() {
+            "" | EVERY_PROCEDURE => EVERY_PROCEDURE.to_string(),
+            code => code.to_string(),
+        };
+        let owner = if procedure == EVERY_PROCEDURE { None } else { state.store.procedure_owner(&procedure).await? };
+        if procedure != EVERY_PROCEDURE && owner.is_none() {
+            errors.push(("route_procedure".into(), "Không có thủ tục với mã này (để trống hoặc * cho mọi thủ tục)".into()));
+        }
+        let kind = get("route_kind");
+        if kind.is_empty() || kind.len() > 64 {
+            errors.push(("route_kind".into(), "Nhập loại cơ quan của bước, ví dụ province_police".into()));
+        }
+        let area = RouteArea::parse(&get("route_area"));
+        let area_province = match &area {
+            Some(RouteArea::Unit(u)) => state.store.unit_province(u).await?,
+            Some(RouteArea::ReceivingAgency(code)) => match state.store.agency_by_code(code).await?.and_then(|a| a.unit_code) {
+                Some(u) => state.store.unit_province(&u).await?,
+                None => None,
+            },
+            None => None,
+        };
+        if area_province.is_none() {
+            errors.push(("route_area".into(), "Địa bàn là mã đơn vị hành chính (tỉnh hoặc xã) hoặc mã cơ quan tiếp nhận".into()));
+        }
+        let target = match get("route_agency").as_str() {
+            "" => None,
+            code => match state.store.agency_by_code(code).await? {
+                Some(a) if a.valid_to.is_none() => Some(a),
+                _ => {
+                    errors.push(("route_agency".into(), "Không có cơ quan đang hoạt động với mã này".into()));
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return invalid(&state, &staff, errors, f).await;
+        }
+        // Read afresh: the session's copy predates agencies created since sign-in.
+        let admin_agencies: Vec<i64> = state.store.user_grants(staff.0.user_id).await?.into_iter().filter(|g| g.role == Role::Admin).map(|g| g.agency_id).collect();
+        let in_scope = target.as_ref().is_none_or(|a| admin_agencies.contains(&a.id));
+        may_set_route(&level, area_province.as_deref(), in_scope, owner.as_ref()).map_err(|r| ApiError::Forbidden(r.to_string()))?;
+        let (Some(area), label) = (area, staff.label()) else { return Err(ApiError::Internal("checked area".into())) };
+        state.store.save_step_route(Some(actor(&state, &label)), &procedure, &kind, area.as_str(), target.map(|a| a.id), state.now()).await?;
+        Ok(done("tuyen"))
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)

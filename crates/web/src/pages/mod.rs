@@ -82,6 +82,7 @@ pub fn router(state: &AppState) -> Routes {
         .route("/can-bo/quan-tri/can-bo/{id}/mat-khau", post(admin::password))
         .route("/can-bo/quan-tri/co-quan", post(admin::save_agency))
         .route("/can-bo/quan-tri/lich", post(admin::save_calendar))
+        .route("/can-bo/quan-tri/tuyen", post(admin::save_route))
         .route("/can-bo/so-theo-doi", get(tracking_book::book))
         .route("/can-bo/bang-dieu-khien", get(dashboard::dashboard))
         .route("/can-bo/phan-anh/{code}", post(staff_feedback::answer))
