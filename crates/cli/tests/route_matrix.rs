@@ -432,7 +432,10 @@ struct AdminFixture {
 /// calendars, the audit log, step routes and the national catalogue (its province-level
 /// powers: admin_routing_catalogue.rs). `{..}` in a path names an account of the fixture; a
 /// `catalogue` field uploads the shipped catalogue. Rows run in order; every denial first.
-const ADMIN_POWERS: &[(&str, &str, Level, &[(&str, &str)])] = &[
+/// Method, path, lowest level allowed, form fields.
+type Power = (&'static str, &'static str, Level, &'static [(&'static str, &'static str)]);
+
+const ADMIN_POWERS: &[Power] = &[
     ("GET", "/can-bo/quan-tri", Level::Commune, &[]),
     ("GET", "/can-bo/quan-tri/nhat-ky", Level::Commune, &[]),
     ("POST", "/can-bo/quan-tri/can-bo/{commune_account}/mat-khau", Level::Commune, &[("password", "mat-khau-dat-lai-2026")]),
