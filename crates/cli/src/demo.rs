@@ -59,6 +59,7 @@ pub struct DemoUser {
 pub const USERS: &[DemoUser] = &[
     DemoUser { username: "quantri", full_name: "Quản trị hệ thống", grants: &[(Role::Admin, "H56")] },
     DemoUser { username: SYSTEM_ADMIN, full_name: "Quản trị hệ thống cấp quốc gia", grants: &[(Role::Admin, "H56")] },
+    DemoUser { username: "quantri.camlam", full_name: "Quản trị UBND xã Cam Lâm", grants: &[(Role::Admin, "H56.22453")] },
     DemoUser { username: "giamsat", full_name: "Giám sát Trung tâm PVHCC", grants: &[(Role::Supervisor, "H56")] },
     DemoUser { username: "motcua.nhatrang", full_name: "Nguyễn Thị Lan (một cửa P. Nha Trang)", grants: &[(Role::Reception, "H56.22366")] },
     DemoUser { username: "chuyenvien.nhatrang", full_name: "Trần Văn Minh (chuyên viên P. Nha Trang)", grants: &[(Role::Specialist, "H56.22366")] },
@@ -205,7 +206,7 @@ pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], cal: &WorkCale
     let pairs = receivable_pairs(store, agencies, now).await?;
     // Each action is signed by the demo officer who would take it, so that the history,
     // the forms and the dashboard per officer read like a real office's.
-    let accounts = store.staff_accounts(&agencies.iter().map(|a| a.id).collect::<Vec<_>>()).await?;
+    let accounts = store.staff_accounts().await?;
     let holder = |role: Role, agency: i64| {
         accounts.iter().find(|a| a.grants.iter().any(|(r, g)| r == role.as_str() && *g == agency)).map(|a| format!("user:{}", a.id)).unwrap_or_else(|| "demo".into())
     };

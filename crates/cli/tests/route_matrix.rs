@@ -402,6 +402,126 @@ async fn every_route_allows_exactly_its_callers(app: &TestApp) {
         "authorisation matrix: {} routes, {cells} cells (route x caller), {cross_site} cross-site posts refused, {probes} unlisted methods answered 405",
         MATRIX.len()
     );
+    administrators_powers(app).await;
+}
+
+/// Administrators by level (issue 12, items 5, 6, 21): an officer without the role, the
+/// administrator of one commune (Nha Trang), of the province (at `H56`), of the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Level {
+    Officer,
+    Commune,
+    Province,
+    System,
+}
+
+/// What the administration's powers act on in this run.
+struct AdminFixture {
+    /// Specialist at Nha Trang only.
+    commune_account: i64,
+    /// Specialist at Nha Trang and signing leader at Cam Lâm.
+    two_communes: i64,
+    /// No role, no recorded creator: the province's.
+    ungranted: i64,
+    /// Another system administrator.
+    system_account: i64,
+    callers: Vec<(Level, i64)>,
+}
+
+/// Every administrative power with the lowest level that holds it: accounts, agencies,
+/// calendars, the audit log, step routes and the national catalogue (its province-level
+/// powers: admin_routing_catalogue.rs). `{..}` in a path names an account of the fixture; a
+/// `catalogue` field uploads the shipped catalogue. Rows run in order; every denial first.
+/// Method, path, lowest level allowed, form fields.
+type Power = (&'static str, &'static str, Level, &'static [(&'static str, &'static str)]);
+
+const ADMIN_POWERS: &[Power] = &[
+    ("GET", "/can-bo/quan-tri", Level::Commune, &[]),
+    ("GET", "/can-bo/quan-tri/nhat-ky", Level::Commune, &[]),
+    ("POST", "/can-bo/quan-tri/can-bo/{commune_account}/mat-khau", Level::Commune, &[("password", "mat-khau-dat-lai-2026")]),
+    ("POST", "/can-bo/quan-tri/can-bo/{commune_account}/quyen", Level::Commune, &[("op", "add"), ("role", "reception"), ("agency", NHA_TRANG)]),
+    ("POST", "/can-bo/quan-tri/can-bo/{commune_account}/quyen", Level::Province, &[("op", "add"), ("role", "reception"), ("agency", CAM_LAM)]),
+    ("POST", "/can-bo/quan-tri/can-bo/{two_communes}/mat-khau", Level::Province, &[("password", "mat-khau-dat-lai-2026")]),
+    ("POST", "/can-bo/quan-tri/can-bo/{two_communes}/khoa", Level::Province, &[("active", "0")]),
+    ("POST", "/can-bo/quan-tri/can-bo/{ungranted}/khoa", Level::Province, &[("active", "0")]),
+    ("POST", "/can-bo/quan-tri/can-bo/{system_account}/mat-khau", Level::System, &[("password", "mat-khau-dat-lai-2026")]),
+    ("POST", "/can-bo/quan-tri/lich", Level::Commune, &[("scope", NHA_TRANG), ("content", "2026-11-25\toff\tĐại hội")]),
+    ("POST", "/can-bo/quan-tri/lich", Level::Province, &[("scope", "2027"), ("content", "2027-12-31\toff\tNghỉ thử")]),
+    ("POST", "/can-bo/quan-tri/tuyen", Level::Province, &[("route_procedure", "*"), ("route_kind", "commune_police"), ("route_area", "22366"), ("route_agency", NHA_TRANG_POLICE)]),
+    ("POST", "/can-bo/quan-tri/thu-tuc", Level::System, &[("catalogue", "data/procedures.json")]),
+    // The sub-unit H56.22366.01: renamed, a new sibling, re-kinded, re-parented, made top-level.
+    ("POST", "/can-bo/quan-tri/co-quan", Level::Commune, &[("code", "H56.22366.01"), ("name", "Bộ phận mới"), ("kind", "commune_people_committee"), ("unit_code", "22366"), ("parent", NHA_TRANG), ("valid_from", "2025-07-01")]),
+    ("POST", "/can-bo/quan-tri/co-quan", Level::Commune, &[("code", "H56.22366.02"), ("name", "Bộ phận khác"), ("kind", "commune_people_committee"), ("unit_code", "22366"), ("parent", NHA_TRANG), ("valid_from", "2025-07-01")]),
+    ("POST", "/can-bo/quan-tri/co-quan", Level::Province, &[("code", "H56.22366.01"), ("name", "Bộ phận mới"), ("kind", "commune_police"), ("unit_code", "22366"), ("parent", NHA_TRANG), ("valid_from", "2025-07-01")]),
+    ("POST", "/can-bo/quan-tri/co-quan", Level::Province, &[("code", "H56.22366.01"), ("name", "Bộ phận mới"), ("kind", "commune_police"), ("unit_code", "22366"), ("parent", "H56.05"), ("valid_from", "2025-07-01")]),
+    ("POST", "/can-bo/quan-tri/co-quan", Level::System, &[("code", "H79.01"), ("name", "Cơ quan tỉnh khác"), ("kind", "province_police"), ("unit_code", "79"), ("parent", NHA_TRANG), ("valid_from", "2025-07-01")]),
+    ("POST", "/can-bo/quan-tri/co-quan", Level::System, &[("code", "H56.22366.01"), ("name", "Bộ phận mới"), ("kind", "commune_police"), ("unit_code", "22366"), ("parent", "H56.22366.01"), ("valid_from", "2025-07-01")]),
+];
+
+async fn admin_fixture(app: &TestApp) -> AdminFixture {
+    let id = |code: &'static str| async move { app.store.agency_by_code(code).await.unwrap().unwrap().id };
+    let (nha_trang, cam_lam, province) = (id(NHA_TRANG).await, id(CAM_LAM).await, id("H56").await);
+    let now = monday_morning();
+    let user = |name: &'static str, grants: Vec<(Role, i64)>| async move { app.store.upsert_user(name, "Cán bộ kiểm thử", "mat-khau-kiem-thu-2026", &grants, now).await.unwrap() };
+    app.store
+        .upsert_agency(&motcua_store::NewAgency { code: "H56.22366.01", name: "Bộ phận", kind: "commune_people_committee", unit_code: Some("22366"), parent_id: Some(nha_trang), valid_from: "2025-07-01", valid_to: None })
+        .await
+        .unwrap();
+    let system = user("quantri.ht.kiemthu", vec![(Role::Admin, province)]).await;
+    app.store.set_system_admin(system, true).await.unwrap();
+    let system_account = user("quantri.ht.khac", vec![(Role::Admin, province)]).await;
+    app.store.set_system_admin(system_account, true).await.unwrap();
+    AdminFixture {
+        commune_account: user("canbo.phuong", vec![(Role::Specialist, nha_trang)]).await,
+        two_communes: user("canbo.hai.xa", vec![(Role::Specialist, nha_trang), (Role::SigningLeader, cam_lam)]).await,
+        ungranted: user("canbo.chua.co.quyen", vec![]).await,
+        system_account,
+        callers: vec![
+            (Level::Officer, user("motcua.kiemthu", vec![(Role::Reception, nha_trang)]).await),
+            (Level::Commune, user("quantri.phuong", vec![(Role::Admin, nha_trang)]).await),
+            (Level::Province, user("quantri.tinh.kiemthu", vec![(Role::Admin, province)]).await),
+            (Level::System, system),
+        ],
+    }
+}
+
+async fn administrators_powers(app: &TestApp) {
+    let f = admin_fixture(app).await;
+    let (mut failures, mut cells) = (Vec::new(), 0);
+    for phase_allowed in [false, true] {
+        for (method, template, lowest, form) in ADMIN_POWERS {
+            let path = template
+                .replace("{commune_account}", &f.commune_account.to_string())
+                .replace("{two_communes}", &f.two_communes.to_string())
+                .replace("{ungranted}", &f.ungranted.to_string())
+                .replace("{system_account}", &f.system_account.to_string());
+            for (level, user) in &f.callers {
+                let allowed = level >= lowest;
+                if allowed != phase_allowed {
+                    continue;
+                }
+                let session = app.store.create_session(*user, "web", app.clock.now(), chrono::Duration::hours(1)).await.unwrap();
+                let rb = app.client.request(Method::from_bytes(method.as_bytes()).unwrap(), app.url(&path)).header("Cookie", format!("motcua_session={session}"));
+                let rb = match form.first() {
+                    Some(("catalogue", file)) => {
+                        let text = std::fs::read(format!("{}/../../{file}", env!("CARGO_MANIFEST_DIR"))).expect("the shipped catalogue");
+                        rb.multipart(reqwest::multipart::Form::new().part("catalogue", reqwest::multipart::Part::bytes(text).file_name("procedures.json")))
+                    }
+                    _ if *method == "POST" => rb.form(form),
+                    _ => rb,
+                };
+                let r = app.send(rb).await;
+                cells += 1;
+                let ok = if allowed { matches!(r.status, 200 | 303) } else { matches!(r.status, 403 | 404 | 422) };
+                if !ok {
+                    let why = if r.status == 422 { r.text.lines().filter(|l| l.contains("class=\"error\"")).collect::<Vec<_>>().join(" ") } else { String::new() };
+                    failures.push(format!("{method} {template} {form:?} as {level:?}: {} (expected {}) {why}", r.status, if allowed { "allow" } else { "deny" }));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {cells} administrators' cells wrong:\n{}", failures.len(), failures.join("\n"));
+    eprintln!("administrators' powers: {} powers x {} levels", ADMIN_POWERS.len(), f.callers.len());
 }
 
 /// A server whose guessing limits stay out of the way: the matrix makes hundreds of

@@ -29,25 +29,39 @@ pub struct StaffAccount {
     pub active: bool,
     /// Role and agency id of each direct grant.
     pub grants: Vec<(String, i64)>,
+    pub system_admin: bool,
+    /// The administrator who created it on the administration page.
+    pub created_by: Option<i64>,
 }
 
 impl Store {
-    /// Staff accounts with a grant in one of `agencies`, and accounts with no grant at all
-    /// (just created, or stripped of every role), by username.
-    pub async fn staff_accounts(&self, agencies: &[i64]) -> Result<Vec<StaffAccount>, StoreError> {
-        let users: Vec<(i64, String, String, i64)> = sqlx::query_as("SELECT id, username, full_name, active FROM users ORDER BY username").fetch_all(&self.read).await?;
+    /// Every staff account, by username; the administration page shows those the
+    /// administrator manages (`motcua_core::admin::may_manage_account`).
+    pub async fn staff_accounts(&self) -> Result<Vec<StaffAccount>, StoreError> {
+        let users: Vec<(i64, String, String, i64, i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, username, full_name, active, system_admin, created_by FROM users ORDER BY username").fetch_all(&self.read).await?;
         let grants: Vec<(i64, String, i64)> = sqlx::query_as("SELECT user_id, role, agency_id FROM user_grants ORDER BY user_id, agency_id, role").fetch_all(&self.read).await?;
         Ok(users
             .into_iter()
-            .map(|(id, username, full_name, active)| StaffAccount {
+            .map(|(id, username, full_name, active, system_admin, created_by)| StaffAccount {
                 id,
                 username,
                 full_name,
                 active: active == 1,
                 grants: grants.iter().filter(|g| g.0 == id).map(|g| (g.1.clone(), g.2)).collect(),
+                system_admin: system_admin == 1,
+                created_by,
             })
-            .filter(|u| u.grants.is_empty() || u.grants.iter().any(|g| agencies.contains(&g.1)))
             .collect())
+    }
+
+    /// One staff account, with its direct grants.
+    pub async fn staff_account(&self, id: i64) -> Result<Option<StaffAccount>, StoreError> {
+        let user: Option<(i64, String, String, i64, i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, username, full_name, active, system_admin, created_by FROM users WHERE id = $1").bind(id).fetch_optional(&self.read).await?;
+        let Some((id, username, full_name, active, system_admin, created_by)) = user else { return Ok(None) };
+        let grants: Vec<(String, i64)> = sqlx::query_as("SELECT role, agency_id FROM user_grants WHERE user_id = $1 ORDER BY agency_id, role").bind(id).fetch_all(&self.read).await?;
+        Ok(Some(StaffAccount { id, username, full_name, active: active == 1, grants, system_admin: system_admin == 1, created_by }))
     }
 
     /// Creates a staff account without roles; fails with [`StoreError::Conflict`] when the
@@ -59,11 +73,15 @@ impl Store {
         if taken.is_some() {
             return Err(StoreError::Conflict);
         }
-        let id: i64 = sqlx::query_scalar("INSERT INTO users (username, full_name, password_hash, active, created_at) VALUES ($1, $2, $3, 1, $4) RETURNING id")
+        // The creator is the acting administrator (`user:<id>`, as the log names them): until
+        // it has a role, the account is theirs and the province's.
+        let creator: Option<i64> = by.label.strip_prefix("user:").and_then(|i| i.parse().ok());
+        let id: i64 = sqlx::query_scalar("INSERT INTO users (username, full_name, password_hash, active, created_at, created_by) VALUES ($1, $2, $3, 1, $4, $5) RETURNING id")
             .bind(username)
             .bind(full_name)
             .bind(&hash)
             .bind(ms(by.now))
+            .bind(creator)
             .fetch_one(&mut *tx)
             .await?;
         audit(&mut tx, by, "user.create", &format!("user:{id}"), json!({ "username": username, "full_name": full_name })).await?;
@@ -173,12 +191,37 @@ impl Store {
         Ok(sqlx::query_as("SELECT scope, content FROM calendar_schedules ORDER BY scope").fetch_all(&self.read).await?)
     }
 
-    /// The audit log, newest first, `limit` rows before the row `before` (keyset).
-    pub async fn audit_log(&self, before: Option<i64>, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, at, actor, action, subject, detail FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2")
-            .bind(before.unwrap_or(i64::MAX))
-            .bind(limit.clamp(1, 500))
-            .fetch_all(&self.read)
-            .await?)
+    /// The audit log, newest first, `limit` rows before the row `before` (keyset); with a
+    /// filter, only rows about what it names.
+    pub async fn audit_log(&self, before: Option<i64>, limit: i64, only: Option<&AuditFilter>) -> Result<Vec<AuditRow>, StoreError> {
+        let mut q = crate::sql::SqlBuilder::new("SELECT id, at, actor, action, subject, detail FROM audit_log WHERE id < ");
+        q.bind(before.unwrap_or(i64::MAX));
+        if let Some(f) = only {
+            q.push(" AND (subject IN (");
+            // An empty IN list is invalid SQL: no subject is empty.
+            let none = [String::new()];
+            let subjects = if f.subjects.is_empty() { &none[..] } else { &f.subjects[..] };
+            for (i, s) in subjects.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.bind(s.clone());
+            }
+            q.push(")");
+            for p in &f.prefixes {
+                q.push(" OR subject LIKE ").bind(format!("{p}%"));
+            }
+            q.push(")");
+        }
+        q.push(" ORDER BY id DESC LIMIT ").bind(limit.clamp(1, 500));
+        Ok(sqlx::query_as_with(&q.sql, q.args).fetch_all(&self.read).await?)
     }
+}
+
+/// Which rows of the audit log an administrator reads: exact subjects (`agency:H56.22366`,
+/// `user:12`, `calendar:local:H56.22366`) and subject prefixes (`procedures`, `calendar:2`).
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub subjects: Vec<String>,
+    pub prefixes: Vec<String>,
 }

@@ -26,7 +26,7 @@ mod routing;
 mod sql;
 mod users;
 
-pub use admin::{AuditRow, StaffAccount};
+pub use admin::{AuditFilter, AuditRow, StaffAccount};
 pub use audit::{AdminActor, AuditBreak, VerifyReport};
 pub use backup::{BackupError, Manifest, BACKUP_TABLES, EPHEMERAL_TABLES};
 pub use bulk::BulkDossier;

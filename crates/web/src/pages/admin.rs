@@ -12,10 +12,11 @@ use askama::Template;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use motcua_core::admin::{agency_change_problems, is_province, may_manage_account, Administrator, AgencyChange, AgencyPlace, ManagedAccount};
 use motcua_core::catalogue::{agency_kind_label, may_set_route, parse_for_import, AdminLevel, RouteArea, ScopeRefusal, EVERY_PROCEDURE};
 use motcua_core::dossier::Role;
 use motcua_core::time::to_local;
-use motcua_store::{AdminActor, AgencyRow, NewAgency, StoreError};
+use motcua_store::{AdminActor, AgencyRow, AuditFilter, NewAgency, StaffAccount, StoreError};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -92,13 +93,79 @@ fn admin_scope(staff: &Staff) -> Result<Vec<i64>, ApiError> {
     Ok(scope)
 }
 
+/// An administrator: their level and the agencies they administer.
+struct Admin {
+    user_id: i64,
+    level: AdminLevel,
+    agencies: Vec<i64>,
+    /// Code and unit of each province-level agency they administer.
+    provinces: Vec<(String, String)>,
+}
+
+impl Admin {
+    fn rules(&self) -> Administrator<'_> {
+        Administrator { user_id: self.user_id, level: &self.level, scope: &self.agencies }
+    }
+
+    fn manages(&self, account: &StaffAccount) -> bool {
+        let grants: Vec<i64> = account.grants.iter().map(|g| g.1).collect();
+        may_manage_account(&self.rules(), &ManagedAccount { system_admin: account.system_admin, grant_agencies: &grants, created_by: account.created_by })
+    }
+}
+
+/// The administrator behind a request, with their level (`motcua_core::catalogue::admin_level`).
+async fn administrator(state: &AppState, staff: &Staff) -> Result<Admin, ApiError> {
+    let agencies = admin_scope(staff).or_else(|e| if staff.0.system_admin { Ok(Vec::new()) } else { Err(e) })?;
+    let level = admin_level(state, staff).await?;
+    let provinces = state
+        .agencies_today()
+        .await?
+        .iter()
+        .filter(|a| agencies.contains(&a.id) && is_province(&place(a)))
+        .map(|a| (a.code.clone(), a.unit_code.clone().unwrap_or_default()))
+        .collect();
+    Ok(Admin { user_id: staff.0.user_id, level, agencies, provinces })
+}
+
+/// The rows of the audit log an administrator reads: about the agencies, accounts and local
+/// calendars in their scope; the catalogue, step routes and the national calendar from
+/// province level;
+/// everything for a system administrator (issue 12, item 21).
+async fn audit_filter(state: &AppState, admin: &Admin) -> Result<Option<AuditFilter>, ApiError> {
+    if admin.level == AdminLevel::System {
+        return Ok(None);
+    }
+    let mut f = AuditFilter::default();
+    for a in state.agencies_today().await?.iter().filter(|a| admin.agencies.contains(&a.id)) {
+        f.subjects.push(format!("agency:{}", a.code));
+        f.subjects.push(format!("calendar:local:{}", a.code));
+    }
+    for u in state.store.staff_accounts().await?.iter().filter(|u| admin.manages(u)) {
+        f.subjects.push(format!("user:{}", u.id));
+    }
+    if admin.level != AdminLevel::Agency {
+        f.prefixes.extend(["procedure", "route:", "calendar:1", "calendar:2"].map(String::from));
+    }
+    Ok(Some(f))
+}
+
 fn time(ms: i64) -> String {
     to_local(motcua_store::from_ms(ms)).format("%H:%M %d/%m/%Y").to_string()
 }
 
-async fn audit_lines(state: &AppState, before: Option<i64>, limit: i64) -> Result<(Vec<AuditLine>, Option<i64>), ApiError> {
-    let rows = state.store.audit_log(before, limit + 1).await?;
+async fn audit_lines(state: &AppState, admin: &Admin, before: Option<i64>, limit: i64) -> Result<(Vec<AuditLine>, Option<i64>), ApiError> {
+    let filter = audit_filter(state, admin).await?;
+    let mut rows = state.store.audit_log(before, limit + 1, filter.as_ref()).await?;
     let next = (rows.len() as i64 > limit).then(|| rows[limit as usize - 1].id);
+    rows.truncate(limit as usize);
+    // A grant's row names its agency: one outside the scope stays hidden even on an account
+    // that is in scope now.
+    if filter.is_some() {
+        rows.retain(|r| {
+            let agency = serde_json::from_str::<serde_json::Value>(&r.detail).ok().and_then(|d| d.get("agency_id").and_then(|a| a.as_i64()));
+            agency.is_none_or(|a| admin.agencies.contains(&a))
+        });
+    }
     let ids: Vec<i64> = rows.iter().filter_map(|r| r.actor.strip_prefix("user:").and_then(|i| i.parse().ok())).collect();
     let names = state.store.user_names(&ids).await?;
     let lines = rows
@@ -116,15 +183,17 @@ async fn audit_lines(state: &AppState, before: Option<i64>, limit: i64) -> Resul
 }
 
 async fn page(state: &AppState, staff: &Staff) -> Result<AdminPage, ApiError> {
-    let scope = admin_scope(staff)?;
+    let admin = administrator(state, staff).await?;
+    let scope = admin.agencies.clone();
     let all = state.store.agencies_in_force(&state.today()).await?;
     let mut agencies: Vec<AgencyRow> = all.into_iter().filter(|a| scope.contains(&a.id)).collect();
     agencies.sort_by_cached_key(|a| motcua_core::text::sort_key(&a.name));
     let accounts = state
         .store
-        .staff_accounts(&scope)
+        .staff_accounts()
         .await?
         .into_iter()
+        .filter(|u| admin.manages(u))
         .map(|u| Account {
             id: u.id,
             username: u.username,
@@ -141,7 +210,7 @@ async fn page(state: &AppState, staff: &Staff) -> Result<AdminPage, ApiError> {
                 .collect(),
         })
         .collect();
-    let (audit, _) = audit_lines(state, None, 20).await?;
+    let (audit, _) = audit_lines(state, &admin, None, 20).await?;
     // Read afresh: the session's copy predates agencies created since sign-in.
     let route_scope: Vec<i64> = state.store.user_grants(staff.0.user_id).await?.into_iter().filter(|g| g.role == Role::Admin).map(|g| g.agency_id).collect();
     Ok(AdminPage {
@@ -262,17 +331,22 @@ fn without_password(mut f: HashMap<String, String>) -> HashMap<String, String> {
     f
 }
 
-/// The account, if it is one this administrator manages.
-async fn managed_account(state: &AppState, scope: &[i64], id: i64) -> Result<(), ApiError> {
-    let accounts = state.store.staff_accounts(scope).await?;
-    accounts.iter().any(|a| a.id == id).then_some(()).ok_or(ApiError::NotFound)
+fn place(r: &AgencyRow) -> AgencyPlace<'_> {
+    AgencyPlace { code: &r.code, kind: &r.kind, unit_code: r.unit_code.as_deref(), parent_id: r.parent_id }
+}
+
+/// The account, if it is one this administrator manages (`core::admin::may_manage_account`).
+async fn managed_account(state: &AppState, admin: &Admin, id: i64) -> Result<(), ApiError> {
+    let account = state.store.staff_account(id).await?.ok_or(ApiError::NotFound)?;
+    admin.manages(&account).then_some(()).ok_or(ApiError::NotFound)
 }
 
 pub async fn grant(State(state): State<AppState>, staff: WebStaff, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let result: Result<Response, ApiError> = async {
-        let scope = admin_scope(&staff)?;
-        managed_account(&state, &scope, id).await?;
+        let admin = administrator(&state, &staff).await?;
+        let scope = &admin.agencies;
+        managed_account(&state, &admin, id).await?;
         let role = f.get("role").and_then(|r| Role::parse(r));
         let agency = match f.get("agency") {
             Some(code) => state.agency(code).await?.filter(|a| scope.contains(&a.id)),
@@ -297,8 +371,8 @@ pub async fn grant(State(state): State<AppState>, staff: WebStaff, Path(id): Pat
 pub async fn lock(State(state): State<AppState>, staff: WebStaff, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let result: Result<Response, ApiError> = async {
-        let scope = admin_scope(&staff)?;
-        managed_account(&state, &scope, id).await?;
+        let admin = administrator(&state, &staff).await?;
+        managed_account(&state, &admin, id).await?;
         let active = f.get("active").map(String::as_str) == Some("1");
         if !active && id == staff.0.user_id {
             return invalid(&state, &staff, vec![(format!("lock-{id}"), "Không tự khóa tài khoản của chính mình".into())], f).await;
@@ -315,8 +389,8 @@ pub async fn lock(State(state): State<AppState>, staff: WebStaff, Path(id): Path
 pub async fn password(State(state): State<AppState>, staff: WebStaff, Path(id): Path<i64>, Form(f): Form<HashMap<String, String>>) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let result: Result<Response, ApiError> = async {
-        let scope = admin_scope(&staff)?;
-        managed_account(&state, &scope, id).await?;
+        let admin = administrator(&state, &staff).await?;
+        managed_account(&state, &admin, id).await?;
         let pw = f.get("password").cloned().unwrap_or_default();
         if let Some(m) = motcua_core::account::password_problem(&pw, "") {
             return invalid(&state, &staff, vec![(format!("password-{id}"), m.into())], HashMap::new()).await;
@@ -333,31 +407,62 @@ pub async fn password(State(state): State<AppState>, staff: WebStaff, Path(id): 
 pub async fn save_agency(State(state): State<AppState>, staff: WebStaff, Form(f): Form<HashMap<String, String>>) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let result: Result<Response, ApiError> = async {
-        let scope = admin_scope(&staff)?;
+        let admin = administrator(&state, &staff).await?;
+        let scope = &admin.agencies;
         let get = |k: &str| f.get(k).cloned().unwrap_or_default();
         let checked = motcua_core::admin::check_agency(&get("code"), &get("name"), &get("kind"), &get("unit_code"), &get("valid_from"), &get("valid_to"));
         let mut errors = checked.as_ref().err().map(|e| field_errors(e.clone())).unwrap_or_default();
-        // A new agency sits under one this administrator manages; an existing one must be theirs.
-        let parent = match state.store.agency_by_code(&get("parent")).await? {
-            Some(p) if scope.contains(&p.id) => Some(p),
-            _ => {
-                errors.push(("parent".into(), "Chọn cơ quan cấp trên trong phạm vi quản trị của bạn".into()));
-                None
+        let existing = match &checked {
+            Ok(a) => state.store.agency_by_code(&a.code).await?,
+            Err(_) => None,
+        };
+        if existing.as_ref().is_some_and(|e| !scope.contains(&e.id)) {
+            errors.push(("code".into(), "Mã này thuộc cơ quan ngoài phạm vi quản trị của bạn".into()));
+        }
+        // The parent: one this administrator manages, or the one the agency already has (also
+        // when none is chosen); the agency's own code asks for a top-level agency, which the
+        // rules below decide.
+        let mut parent_code = get("parent").trim().to_string();
+        if let (true, Some(e)) = (parent_code.is_empty(), &existing) {
+            parent_code = match e.parent_id {
+                Some(id) => state.store.agency_by_id(id).await?.map(|p| p.code).unwrap_or_default(),
+                None => e.code.clone(),
+            };
+        }
+        let top = checked.as_ref().is_ok_and(|a| a.code == parent_code);
+        let parent = if top {
+            None
+        } else {
+            match state.store.agency_by_code(&parent_code).await? {
+                Some(p) if scope.contains(&p.id) || existing.as_ref().is_some_and(|e| e.parent_id == Some(p.id)) => Some(p),
+                _ => {
+                    errors.push(("parent".into(), "Chọn cơ quan cấp trên trong phạm vi quản trị của bạn".into()));
+                    None
+                }
             }
         };
         if let Ok(a) = &checked {
-            if let Some(existing) = state.store.agency_by_code(&a.code).await? {
-                if !scope.contains(&existing.id) {
-                    errors.push(("code".into(), "Mã này thuộc cơ quan ngoài phạm vi quản trị của bạn".into()));
-                }
-            }
+            let mut unit_province = None;
             if let Some(u) = &a.unit_code {
-                if !state.store.unit_exists(u).await? {
+                unit_province = state.store.unit_province(u).await?;
+                if unit_province.is_none() {
                     errors.push(("unit_code".into(), "Không có đơn vị hành chính với mã này".into()));
                 }
             }
+            if top || parent.is_some() {
+                let provinces: Vec<(&str, &str)> = admin.provinces.iter().map(|(c, u)| (c.as_str(), u.as_str())).collect();
+                let change = AgencyChange {
+                    level: &admin.level,
+                    provinces: &provinces,
+                    before: existing.as_ref().map(place),
+                    after: AgencyPlace { code: &a.code, kind: &a.kind, unit_code: a.unit_code.as_deref(), parent_id: parent.as_ref().map(|p| p.id) },
+                    parent: parent.as_ref().map(place),
+                    unit_province: unit_province.as_deref(),
+                };
+                errors.extend(agency_change_problems(&change).into_iter().map(|(f, m)| (f.to_string(), m.to_string())));
+            }
         }
-        let (Ok(a), Some(parent), true) = (checked, parent, errors.is_empty()) else {
+        let (Ok(a), true) = (checked, errors.is_empty()) else {
             return invalid(&state, &staff, errors, f).await;
         };
         let label = staff.label();
@@ -366,13 +471,15 @@ pub async fn save_agency(State(state): State<AppState>, staff: WebStaff, Form(f)
             name: &a.name,
             kind: &a.kind,
             unit_code: a.unit_code.as_deref(),
-            parent_id: (a.code != parent.code).then_some(parent.id),
+            parent_id: parent.as_ref().map(|p| p.id),
             valid_from: &a.valid_from,
             valid_to: a.valid_to.as_deref(),
         };
         state.store.save_agency(actor(&state, &label), &new).await?;
         state.caches.agencies.clear();
         state.caches.agencies_on.clear();
+        // Grants reach the agencies below the granted one: a moved or new agency changes them.
+        state.caches.sessions.clear();
         Ok(done("co-quan"))
     }
     .await;
@@ -444,13 +551,13 @@ async fn read_catalogue(mp: &mut Multipart) -> Result<String, ApiError> {
 pub async fn save_calendar(State(state): State<AppState>, staff: WebStaff, Form(f): Form<HashMap<String, String>>) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let result: Result<Response, ApiError> = async {
-        let scope_ids = admin_scope(&staff)?;
+        let admin = administrator(&state, &staff).await?;
+        let scope_ids = &admin.agencies;
         let target = f.get("scope").map(|s| s.trim().to_string()).unwrap_or_default();
         let text = f.get("content").cloned().unwrap_or_default();
         let key = if target.parse::<i32>().is_ok() {
-            let all = state.agencies_today().await?;
-            if !all.iter().any(|a| a.parent_id.is_none() && scope_ids.contains(&a.id)) {
-                return invalid(&state, &staff, vec![("scope".into(), "Lịch nghỉ lễ cả nước chỉ do quản trị cấp tỉnh cập nhật".into())], f).await;
+            if admin.level == AdminLevel::Agency {
+                return invalid(&state, &staff, vec![("scope".into(), "Lịch nghỉ lễ cả nước chỉ do quản trị cấp tỉnh hoặc quản trị hệ thống cập nhật".into())], f).await;
             }
             target.clone()
         } else {
@@ -482,8 +589,8 @@ pub struct AuditQuery {
 pub async fn audit_log(State(state): State<AppState>, staff: WebStaff, Query(q): Query<AuditQuery>) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let result: Result<Response, ApiError> = async {
-        admin_scope(&staff)?;
-        let (lines, next) = audit_lines(&state, q.truoc, 100).await?;
+        let admin = administrator(&state, &staff).await?;
+        let (lines, next) = audit_lines(&state, &admin, q.truoc, 100).await?;
         Ok(render(AuditPage { lines, next }))
     }
     .await;

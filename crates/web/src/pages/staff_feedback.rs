@@ -1,5 +1,6 @@
 //! Staff handling of feedback and complaints (`/can-bo/phan-anh`): each officer sees what
-//! concerns their agencies (supervisors and administrators also what names no agency),
+//! concerns their agencies (the province's supervisors and administrators also what names no
+//! agency: `core::admin::handles_unassigned_feedback`),
 //! answers it, and chooses whether the answer is published on `/phan-anh`.
 
 use super::render;
@@ -10,6 +11,7 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use motcua_core::admin::{handles_unassigned_feedback, AgencyPlace};
 use motcua_core::dossier::Role;
 use motcua_core::time::to_local;
 use motcua_store::FeedbackRow;
@@ -39,8 +41,16 @@ struct StaffFeedbackPage {
 
 const PAGE: i64 = 30;
 
-fn sees_unassigned(staff: &Staff) -> bool {
-    staff.0.grants.iter().any(|g| matches!(g.role, Role::Supervisor | Role::Admin))
+async fn sees_unassigned(state: &AppState, staff: &Staff) -> Result<bool, ApiError> {
+    if staff.0.system_admin {
+        return Ok(true);
+    }
+    let agencies = state.agencies_today().await?;
+    Ok(staff.0.grants.iter().filter(|g| matches!(g.role, Role::Supervisor | Role::Admin)).any(|g| {
+        agencies.iter().find(|a| a.id == g.agency_id).is_some_and(|a| {
+            handles_unassigned_feedback(g.role, &AgencyPlace { code: &a.code, kind: &a.kind, unit_code: a.unit_code.as_deref(), parent_id: a.parent_id })
+        })
+    }))
 }
 
 fn time(ms: i64) -> String {
@@ -62,7 +72,7 @@ fn item(f: FeedbackRow) -> Item {
 }
 
 async fn page(state: &AppState, staff: &Staff, before: Option<i64>) -> Result<StaffFeedbackPage, ApiError> {
-    let rows = state.store.feedback_for_staff(&staff.agencies(), sees_unassigned(staff), before, PAGE + 1).await?;
+    let rows = state.store.feedback_for_staff(&staff.agencies(), sees_unassigned(state, staff).await?, before, PAGE + 1).await?;
     let next = (rows.len() as i64 > PAGE).then(|| rows[PAGE as usize - 1].created_at);
     Ok(StaffFeedbackPage { user: staff.0.full_name.clone(), items: rows.into_iter().take(PAGE as usize).map(item).collect(), notice: None, error: None, next })
 }
@@ -98,7 +108,7 @@ pub async fn answer(State(state): State<AppState>, staff: WebStaff, Path(code): 
         let row = state.store.feedback_by_code(&code).await?.ok_or(ApiError::NotFound)?;
         let allowed = match row.agency_id {
             Some(a) => staff.agencies().contains(&a),
-            None => sees_unassigned(&staff),
+            None => sees_unassigned(&state, &staff).await?,
         };
         if !allowed {
             return Err(ApiError::NotFound);
