@@ -310,8 +310,8 @@ async fn run() -> Result<()> {
                 let agency = store.agency_by_code(code).await?.with_context(|| format!("không có cơ quan {code}"))?;
                 parsed.push((role, agency.id));
             }
-            if password.chars().count() < 10 {
-                anyhow::bail!("mật khẩu phải có ít nhất 10 ký tự");
+            if let Some(problem) = motcua_core::account::password_problem(&password, &username) {
+                anyhow::bail!("--password: {problem}");
             }
             let id = store.upsert_user(&username, &name, &password, &parsed, chrono::Utc::now()).await?;
             store.set_system_admin(id, system_admin).await?;

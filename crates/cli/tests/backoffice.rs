@@ -188,7 +188,7 @@ async fn administration_changes_are_checked_and_logged(app: &TestApp) {
     // A new account: checked, created, given a role, usable, locked.
     let r = post("/can-bo/quan-tri/can-bo", vec![("username", "Lê Hoa"), ("full_name", "Lê Thị Hoa"), ("password", "123")]).await;
     assert_eq!(r.status, 422);
-    assert!(r.text.contains("Tên đăng nhập chỉ gồm chữ thường không dấu") && r.text.contains("Mật khẩu cần ít nhất 8 ký tự"), "{}", r.text);
+    assert!(r.text.contains("Tên đăng nhập chỉ gồm chữ thường không dấu") && r.text.contains("Mật khẩu cần ít nhất 10 ký tự"), "{}", r.text);
     assert!(r.text.contains("value=\"Lê Thị Hoa\""), "what was typed is kept");
     assert_eq!(post("/can-bo/quan-tri/can-bo", vec![("username", "motcua.nhatrang"), ("full_name", "Trùng"), ("password", "mat-khau-moi-1")]).await.status, 422);
     let r = post("/can-bo/quan-tri/can-bo", vec![("username", "motcua.hoa"), ("full_name", "Lê Thị Hoa"), ("password", "mat-khau-moi-1")]).await;

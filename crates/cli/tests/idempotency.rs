@@ -112,9 +112,17 @@ async fn applicants_keys_are_scoped_to_their_own_dossier(app: &TestApp) {
     other_body["applicant"]["id_number"] = json!("079085001122");
     let theirs = app.post_json("/api/v1/dossiers", None, &other_body, None).await.expect(201);
     let withdraw = |d: &serde_json::Value, secret: &'static str| {
-        let path = format!("/api/v1/dossiers/{}/withdraw", d["reference"].as_str().unwrap());
-        let rb = app.client.post(app.url(&path)).header("X-Applicant-Secret", secret).header("Idempotency-Key", "1").json(&json!({ "reason": "Không còn nhu cầu" }));
-        app.send(rb)
+        let reference = d["reference"].as_str().unwrap().to_string();
+        async move {
+            let path = format!("/api/v1/dossiers/{reference}/withdraw");
+            // First the one-time code to the applicant's phone, then the withdrawal with it.
+            let rb = app.client.post(app.url(&path)).header("X-Applicant-Secret", secret).json(&json!({ "reason": "Không còn nhu cầu" }));
+            app.send(rb).await.expect(202);
+            let otp = sent_code(app, secret, &reference).await;
+            let body = json!({ "reason": "Không còn nhu cầu", "one_time_code": otp });
+            let rb = app.client.post(app.url(&path)).header("X-Applicant-Secret", secret).header("Idempotency-Key", "1").json(&body);
+            app.send(rb).await
+        }
     };
     let a = withdraw(&mine, APPLICANT_PHONE).await.expect(200);
     assert_eq!(a["state"], "withdrawn");

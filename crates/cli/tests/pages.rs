@@ -155,12 +155,14 @@ async fn the_lookup_says_what_to_do_next_and_lets_the_applicant_withdraw(app: &T
         assert!(page.text.contains(text), "lookup page lacks {text:?}");
     }
 
-    let withdraw = |secret: &'static str, reason: &'static str| {
+    let withdraw_with = |secret: &'static str, reason: &'static str, one_time_code: String| {
         let code = code.clone();
         async move {
-            app.send(app.client.post(app.url("/tra-cuu/rut-ho-so")).form(&[("code", code.as_str()), ("secret", secret), ("reason", reason)])).await
+            let form = [("code", code.as_str()), ("secret", secret), ("reason", reason), ("one_time_code", one_time_code.as_str())];
+            app.send(app.client.post(app.url("/tra-cuu/rut-ho-so")).form(&form)).await
         }
     };
+    let withdraw = |secret: &'static str, reason: &'static str| withdraw_with(secret, reason, String::new());
     // A wrong secret changes nothing and learns nothing; an empty reason is refused.
     assert_eq!(withdraw("0912000000", "Không cần nữa").await.status, 404);
     let empty = withdraw(APPLICANT_PHONE, "  ").await;
@@ -168,7 +170,13 @@ async fn the_lookup_says_what_to_do_next_and_lets_the_applicant_withdraw(app: &T
     assert!(empty.text.contains("Ghi rõ lý do rút hồ sơ"));
     assert_eq!(app.dossier(&code, &reception).await["state"], "supplement_requested");
 
-    let done = withdraw(APPLICANT_PHONE, "Gia đình đã nộp ở nơi khác").await;
+    // The code and phone are not enough: a one-time code goes to the phone first.
+    let sent = withdraw(APPLICANT_PHONE, "Gia đình đã nộp ở nơi khác").await;
+    assert_eq!(sent.status, 200, "{}", sent.text);
+    assert!(sent.text.contains("Mã xác nhận rút hồ sơ đã được gửi tới số điện thoại ******"), "{}", sent.text);
+    assert_eq!(app.dossier(&code, &reception).await["state"], "supplement_requested");
+    let otp = sent_code(app, APPLICANT_PHONE, "rut ho so").await;
+    let done = withdraw_with(APPLICANT_PHONE, "Gia đình đã nộp ở nơi khác", otp).await;
     assert_eq!(done.status, 200, "{}", done.text);
     assert!(done.text.contains("Bạn đã rút hồ sơ"));
     assert!(!done.text.contains("action=\"/tra-cuu/rut-ho-so\""), "no second withdrawal offered");
@@ -356,9 +364,9 @@ async fn staff_answer_feedback_about_their_agencies_and_choose_to_publish(app: &
         ];
         app.send(app.client.post(app.url("/phan-anh")).form(&form)).await
     };
+    // A code that names no dossier is taken alike: the form must not tell which codes exist.
     let unknown = send("H56.22366-261123-9999".into()).await;
-    assert_eq!(unknown.status, 422);
-    assert!(unknown.text.contains("Không có hồ sơ với mã này"));
+    assert_eq!(unknown.status, 201);
     let created = send(code.clone()).await;
     assert_eq!(created.status, 201);
     let start = created.text.find("PA-").expect("a tracking code");

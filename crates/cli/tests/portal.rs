@@ -189,7 +189,7 @@ async fn citizens_sign_up_with_a_one_time_code_and_sign_in(app: &TestApp) {
     // Bad input: every field named, nothing created.
     let bad = post_form(app, "/tai-khoan/dang-ky", None, &[("name", ""), ("login", "0905"), ("password", "ngan"), ("password2", "ngan")]).await;
     assert_eq!(bad.status, 422);
-    for text in ["Nhập họ và tên", "Số điện thoại phải có 10 chữ số", "Mật khẩu cần ít nhất 8 ký tự"] {
+    for text in ["Nhập họ và tên", "Số điện thoại phải có 10 chữ số", "Mật khẩu cần ít nhất 10 ký tự"] {
         assert!(bad.text.contains(text), "sign-up lacks {text:?}");
     }
 

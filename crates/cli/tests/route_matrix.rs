@@ -527,7 +527,15 @@ async fn administrators_powers(app: &TestApp) {
 /// A server whose guessing limits stay out of the way: the matrix makes hundreds of
 /// failed lookups from one address on purpose (the limits have their own test).
 async fn spawn(backend: Backend) -> Option<TestApp> {
-    let limits = motcua_web::throttle::Limits { lookups_per_address: 10_000, sign_in_per_address: 10_000, messages_per_address: 10_000, ..Default::default() };
+    let limits = motcua_web::throttle::Limits {
+        lookups_per_address: 10_000,
+        lookups_per_dossier: 10_000,
+        lookups_per_secret: 10_000,
+        sign_in_per_address: 10_000,
+        messages_per_address: 10_000,
+        anonymous_per_address: 10_000,
+        ..Default::default()
+    };
     let config = motcua_web::Config { limits, ..Default::default() };
     spawn_app_configured(backend, motcua_core::calendar::WorkCalendar::weekdays(), config).await
 }

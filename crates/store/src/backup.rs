@@ -48,7 +48,7 @@ pub const BACKUP_TABLES: &[&str] = &[
 ];
 
 /// Tables deliberately not backed up (secrets that only make sense for minutes or hours).
-pub const EPHEMERAL_TABLES: &[&str] = &["sessions", "citizen_sessions", "one_time_codes"];
+pub const EPHEMERAL_TABLES: &[&str] = &["sessions", "citizen_sessions", "one_time_codes", "dossier_codes"];
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Manifest {

@@ -112,6 +112,10 @@ fn code_hash(citizen_id: i64, purpose: CodePurpose, code: &str) -> String {
     hex::encode(Sha256::digest(format!("{citizen_id}:{}:{code}", purpose.as_str()).as_bytes()))
 }
 
+fn dossier_code_hash(dossier_id: i64, purpose: &str, code: &str) -> String {
+    hex::encode(Sha256::digest(format!("dossier:{dossier_id}:{purpose}:{code}").as_bytes()))
+}
+
 /// A fresh unguessable token (sessions, drafts).
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -247,6 +251,57 @@ impl Store {
         sqlx::query("UPDATE citizens SET verified_at = $1 WHERE id = $2 AND verified_at IS NULL").bind(ms(now)).bind(citizen_id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(CodeCheck::Accepted)
+    }
+
+    /// Records a dossier's one-time code (for `purpose`, e.g. `withdraw`) and queues its
+    /// message to the applicant's contact in one transaction, under the same rules as
+    /// citizens' codes. Returns false, sending nothing, within a minute of the last one.
+    pub async fn issue_dossier_code(&self, dossier_id: i64, purpose: &str, code: &str, to: &Login, message: &str, now: Instant) -> Result<bool, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let last: Option<i64> = sqlx::query_scalar("SELECT sent_at FROM dossier_codes WHERE dossier_id = $1 AND purpose = $2")
+            .bind(dossier_id)
+            .bind(purpose)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if !may_resend(last.map(from_ms), now) {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO dossier_codes (dossier_id, purpose, code_hash, sent_at, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0) \
+             ON CONFLICT (dossier_id, purpose) DO UPDATE SET code_hash = excluded.code_hash, sent_at = excluded.sent_at, \
+             expires_at = excluded.expires_at, attempts = 0",
+        )
+        .bind(dossier_id)
+        .bind(purpose)
+        .bind(dossier_code_hash(dossier_id, purpose, code))
+        .bind(ms(now))
+        .bind(ms(now + chrono::Duration::minutes(CODE_TTL_MINUTES)))
+        .execute(&mut *tx)
+        .await?;
+        queue(&mut tx, to, "otp", message, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Checks a dossier's one-time code: a right one is used up, a wrong one costs one of
+    /// the five attempts.
+    pub async fn consume_dossier_code(&self, dossier_id: i64, purpose: &str, code: &str, now: Instant) -> Result<CodeCheck, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let row: Option<(String, i64, i64)> = sqlx::query_as("SELECT code_hash, expires_at, attempts FROM dossier_codes WHERE dossier_id = $1 AND purpose = $2")
+            .bind(dossier_id)
+            .bind(purpose)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((hash, expires_at, attempts)) = row else { return Ok(CodeCheck::NoLiveCode) };
+        if expires_at <= ms(now) || attempts >= CODE_MAX_ATTEMPTS {
+            return Ok(CodeCheck::NoLiveCode);
+        }
+        let right = hash == dossier_code_hash(dossier_id, purpose, code);
+        // A right code expires (kept for the resend interval); a wrong one costs an attempt.
+        let update = if right { "UPDATE dossier_codes SET expires_at = 0 WHERE dossier_id = $1 AND purpose = $2" } else { "UPDATE dossier_codes SET attempts = attempts + 1 WHERE dossier_id = $1 AND purpose = $2" };
+        sqlx::query(update).bind(dossier_id).bind(purpose).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(if right { CodeCheck::Accepted } else { CodeCheck::Wrong { attempts_left: CODE_MAX_ATTEMPTS - attempts - 1 } })
     }
 
     /// Sets a new password and ends every session of the account.

@@ -97,13 +97,13 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 impl AppState {
-    /// Checks an officer's username and password under the account's sign-in lock (the
-    /// page and the API token share it): `None` for a wrong pair, 429 while locked.
-    pub async fn sign_in_staff(&self, username: &str, password: &str) -> Result<Option<motcua_store::UserRow>, ApiError> {
+    /// Checks an officer's username and password under the account's sign-in locks (the
+    /// page and the API token share them): `None` for a wrong pair, 429 while locked.
+    pub async fn sign_in_staff(&self, username: &str, password: &str, addr: &crate::throttle::ClientAddr) -> Result<Option<motcua_store::UserRow>, ApiError> {
         let account = format!("staff:{}", username.trim().to_lowercase());
-        self.throttles.may_sign_in(&account, self.now())?;
+        self.throttles.may_sign_in(&account, addr, self.now())?;
         let user = if username.len() > 100 || password.len() > 200 { None } else { self.store.authenticate(username.trim(), password).await? };
-        self.throttles.signed_in(&account, user.is_some(), self.now());
+        self.throttles.signed_in(&account, addr, user.is_some(), self.now());
         Ok(user)
     }
 }

@@ -63,7 +63,7 @@ test('account: sign-up with the mailbox code, a draft, submissions with stored p
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Đăng ký tài khoản');
     await page.getByLabel('Họ và tên').fill(person.name);
     await page.getByLabel('Số điện thoại hoặc thư điện tử').fill(person.phone);
-    await page.getByLabel('Mật khẩu (ít nhất 8 ký tự)').fill(PASSWORD);
+    await page.getByLabel('Mật khẩu (ít nhất 10 ký tự)').fill(PASSWORD);
     await page.getByLabel('Nhập lại mật khẩu').fill(PASSWORD);
     await shot('signup-filled');
     assertNoOverflow(await phoneShot('signup-filled'), 'the sign-up page', note);
@@ -264,7 +264,7 @@ test('account: sign-up mistakes are explained beside their fields and no code is
     await visit(page, '/tai-khoan/dang-ky');
     await page.getByLabel('Họ và tên').fill('Lê Văn Tâm');
     await page.getByLabel('Số điện thoại hoặc thư điện tử').fill('0912 34');
-    await page.getByLabel('Mật khẩu (ít nhất 8 ký tự)').fill('mot-mat-khau');
+    await page.getByLabel('Mật khẩu (ít nhất 10 ký tự)').fill('mot-mat-khau');
     await page.getByLabel('Nhập lại mật khẩu').fill('mat-khau-khac');
     const r = await submitAndWait(page, () => page.getByRole('button', { name: 'Đăng ký', exact: true }).click());
     assert.equal(r.status(), 422);
@@ -274,7 +274,7 @@ test('account: sign-up mistakes are explained beside their fields and no code is
     assert.equal(await after('password2'), 'Hai lần nhập mật khẩu không khớp');
     assert.equal(await after('name'), null);
     assert.equal(await page.getByLabel('Họ và tên').inputValue(), 'Lê Văn Tâm', 'what was typed is kept');
-    assert.equal(await page.getByLabel('Mật khẩu (ít nhất 8 ký tự)').inputValue(), '', 'a password is never sent back');
+    assert.equal(await page.getByLabel('Mật khẩu (ít nhất 10 ký tự)').inputValue(), '', 'a password is never sent back');
     await shot('signup-mistakes');
     assert.equal(await newestMessage(), before, 'no message was queued');
   } finally {

@@ -458,6 +458,15 @@ pub fn code_of(v: &Value) -> String {
     v["code"].as_str().unwrap_or_else(|| panic!("no code: {v}")).to_string()
 }
 
+/// The one-time code in the latest message to `to` whose text contains `about`.
+pub async fn sent_code(app: &TestApp, to: &str, about: &str) -> String {
+    let messages = app.store.recent_messages(50).await.unwrap();
+    let m = messages.iter().find(|m| m.payload.contains(to) && m.topic.starts_with("otp.") && m.payload.contains(about)).unwrap_or_else(|| panic!("no code sent to {to}: {messages:?}"));
+    let text: Value = serde_json::from_str(&m.payload).unwrap();
+    let text = text["text"].as_str().unwrap();
+    text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap_or_else(|| panic!("no code in {text}")).to_string()
+}
+
 /// The demo user who holds `role` in the agency with `agency_code`.
 pub fn user_for(role: &str, agency_code: &str) -> &'static str {
     match (role, agency_code) {

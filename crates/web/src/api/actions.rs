@@ -49,6 +49,24 @@ pub struct ReasonBody {
     pub reason: String,
 }
 
+/// A withdrawal. An applicant (no token) confirms it with the one-time code that a first
+/// request without one sends to the dossier's phone (or e-mail); reception withdraws at
+/// the counter without a code.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WithdrawBody {
+    pub reason: String,
+    /// The six-digit code sent to the applicant (applicants only).
+    pub one_time_code: Option<String>,
+}
+
+/// A one-time code is on its way: repeat the request with it within ten minutes.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct CodeSent {
+    /// Where the code went, masked (e.g. `số điện thoại ******3456`).
+    pub sent_to: String,
+    pub message: String,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RejectBody {
     pub reason: String,
@@ -142,7 +160,7 @@ pub(crate) fn parse_action(kind: ActionKind, body: &[u8]) -> Result<Action, ApiE
             Action::Reject { reason: text(&mut e, "reason", &b.reason, 2000), legal_ground: note(b.legal_ground) }
         }
         ActionKind::Stop => Action::Stop { reason: text(&mut e, "reason", &parse_json::<ReasonBody>(body)?.reason, 2000) },
-        ActionKind::Withdraw => Action::Withdraw { reason: text(&mut e, "reason", &parse_json::<ReasonBody>(body)?.reason, 2000) },
+        ActionKind::Withdraw => Action::Withdraw { reason: text(&mut e, "reason", &parse_json::<WithdrawBody>(body)?.reason, 2000) },
         ActionKind::Extend => {
             let b: ExtendBody = parse_json(body)?;
             let new_due = match chrono::DateTime::parse_from_rfc3339(b.new_due.trim()) {
@@ -200,6 +218,14 @@ async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: Strin
             return Ok(replay(r));
         }
     }
+    // An applicant's withdrawal needs the code sent to their phone: the code and the phone
+    // number alone may be known to a stranger, and a withdrawal cannot be undone.
+    if matches!(kind, ActionKind::Withdraw) && caller.0.is_none() {
+        let code = parse_json::<WithdrawBody>(&body)?.one_time_code;
+        if let Some(sent_to) = confirm_withdrawal(&state, &d, &action, code.as_deref()).await? {
+            return Ok((StatusCode::ACCEPTED, Json(CodeSent { message: code_sent_message(&sent_to), sent_to })).into_response());
+        }
+    }
     if let (Action::Approve { note }, Some(staff)) = (&action, &caller.0) {
         if parse_json::<ApproveBody>(&body).ok().and_then(|b| b.generate_result) == Some(true) {
             let doc = crate::pages::generated_result(&state, &d, &staff.0.full_name, note.as_deref().unwrap_or("")).await?;
@@ -225,6 +251,40 @@ async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: Strin
             }
         }
         Err(e) => Err(e),
+    }
+}
+
+/// What an applicant reads once the withdrawal code is sent.
+pub(crate) fn code_sent_message(sent_to: &str) -> String {
+    format!("Mã xác nhận rút hồ sơ đã được gửi tới {sent_to}. Nhập mã (có hiệu lực {} phút) để hoàn tất việc rút hồ sơ.", motcua_core::account::CODE_TTL_MINUTES)
+}
+
+/// The applicant's second factor for a withdrawal. Without a code: checks that the
+/// withdrawal would be allowed, sends a one-time code to the dossier's phone (or e-mail)
+/// and answers where it went. With one: `None` when it is right (and now used up), a
+/// field error on `one_time_code` when it is wrong, expired or used.
+pub(crate) async fn confirm_withdrawal(state: &AppState, d: &DossierRow, action: &Action, code: Option<&str>) -> Result<Option<String>, ApiError> {
+    use motcua_core::account::{normalise_code, one_time_code, withdrawal_code_message, Login};
+    use motcua_store::CodeCheck;
+    const PURPOSE: &str = "withdraw";
+    let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+        // Refused now what would be refused then (a decided dossier), before any message.
+        decided(state, d, &Actor::Applicant, action).await?;
+        let to = motcua_core::ids::Phone::parse(&d.applicant_phone)
+            .map(Login::Phone)
+            .ok()
+            .or_else(|| d.applicant_email.as_deref().and_then(|e| Login::parse(e).ok()))
+            .ok_or_else(|| ApiError::Conflict("Hồ sơ không có số điện thoại hoặc thư điện tử để nhận mã xác nhận; vui lòng rút hồ sơ tại Bộ phận Một cửa".into()))?;
+        let code = one_time_code(rand::random());
+        // Within a minute of the last code nothing new is sent: that code still works.
+        state.store.issue_dossier_code(d.id, PURPOSE, &code, &to, &withdrawal_code_message(&code, d.public_id()), state.now()).await?;
+        return Ok(Some(to.masked()));
+    };
+    let Some(code) = normalise_code(code) else { return Err(ApiError::field("one_time_code", "Mã xác nhận gồm 6 chữ số")) };
+    match state.store.consume_dossier_code(d.id, PURPOSE, &code, state.now()).await? {
+        CodeCheck::Accepted => Ok(None),
+        CodeCheck::Wrong { attempts_left } => Err(ApiError::field("one_time_code", format!("Mã xác nhận không đúng (còn {attempts_left} lần thử)"))),
+        CodeCheck::NoLiveCode => Err(ApiError::field("one_time_code", "Mã xác nhận đã hết hạn, đã được dùng hoặc đã nhập sai quá số lần: hãy yêu cầu mã mới")),
     }
 }
 
@@ -345,5 +405,23 @@ action_endpoint!(approve, ActionKind::Approve, "/api/v1/dossiers/{code}/approve"
 action_endpoint!(reject, ActionKind::Reject, "/api/v1/dossiers/{code}/reject", RejectBody, "Refuse the dossier with a reason.");
 action_endpoint!(stop, ActionKind::Stop, "/api/v1/dossiers/{code}/stop", ReasonBody, "Stop processing before a result exists.");
 action_endpoint!(extend, ActionKind::Extend, "/api/v1/dossiers/{code}/extend", ExtendBody, "Record the apology and the new due date (once; still counts late).");
-action_endpoint!(withdraw, ActionKind::Withdraw, "/api/v1/dossiers/{code}/withdraw", ReasonBody, "Withdraw a dossier not yet decided (applicant or reception).");
+
+/// Withdraw a dossier not yet decided (applicant or reception). An applicant without a
+/// token calls twice: the first call (no `one_time_code`) sends a code to the dossier's
+/// phone or e-mail and answers 202; the second, with the code, withdraws.
+#[utoipa::path(post, path = "/api/v1/dossiers/{code}/withdraw", tag = "actions",
+            params(("code" = String, Path, description = "Dossier code or provisional reference"),
+                ("Idempotency-Key" = Option<String>, Header, description = "Makes retries return the first answer"),
+                ("X-Applicant-Secret" = Option<String>, Header, description = "Applicant's phone or ID number (without a token)")),
+            request_body(content = WithdrawBody, content_type = "application/json"),
+            security((), ("bearer" = [])),
+            responses((status = 200, body = DossierView),
+                (status = 202, description = "Applicant without a code: a one-time code was sent; repeat with `one_time_code`", body = CodeSent),
+                (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
+                (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+                (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
+                (status = 429, description = "Too many failed applicant lookups from this address, at this dossier or with this secret", body = crate::error::ErrorBody)))]
+pub async fn withdraw(State(state): State<AppState>, caller: ApiCaller, headers: HeaderMap, Path(code): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+    act(state, caller, headers, code, ActionKind::Withdraw, body).await
+}
 action_endpoint!(return_result, ActionKind::ReturnResult, "/api/v1/dossiers/{code}/return-result", ReturnResultBody, "Hand back the result (reception).");

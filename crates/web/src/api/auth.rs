@@ -29,8 +29,8 @@ pub struct TokenResponse {
     responses((status = 200, body = TokenResponse), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
         (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
         (status = 429, description = "Too many failed sign-ins for this account or address", body = crate::error::ErrorBody)))]
-pub async fn token(State(state): State<AppState>, ApiJson(req): ApiJson<TokenRequest>) -> Result<Json<TokenResponse>, ApiError> {
-    let user = state.sign_in_staff(&req.username, &req.password).await?.ok_or(ApiError::Unauthorized)?;
+pub async fn token(State(state): State<AppState>, addr: crate::throttle::ClientAddr, ApiJson(req): ApiJson<TokenRequest>) -> Result<Json<TokenResponse>, ApiError> {
+    let user = state.sign_in_staff(&req.username, &req.password, &addr).await?.ok_or(ApiError::Unauthorized)?;
     let now = state.now();
     let token = state.store.create_session(user.id, "api", now, state.config.session_ttl).await?;
     Ok(Json(TokenResponse { token, token_type: "Bearer", expires_at: rfc3339_vn(now + state.config.session_ttl) }))

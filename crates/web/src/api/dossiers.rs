@@ -58,8 +58,14 @@ fn stored(status: StatusCode, view: &DossierView) -> StoredResponse {
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries return the first answer")),
     responses((status = 201, body = DossierView), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
         (status = 403, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody)))]
-pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Request) -> Result<Response, ApiError> {
+        (status = 422, body = crate::error::ErrorBody),
+        (status = 429, description = "Too many anonymous submissions from this address", body = crate::error::ErrorBody)))]
+pub async fn create(State(state): State<AppState>, caller: ApiCaller, addr: crate::throttle::ClientAddr, req: Request) -> Result<Response, ApiError> {
+    // Anonymous submissions are limited per address; officers answer for theirs.
+    let anonymous = caller.0.is_none();
+    if anonymous {
+        state.throttles.may_send_anonymously(&addr, state.now())?;
+    }
     let key = idempotency_key(req.headers())?;
     let sub = Submission::read(req, &state).await?;
     let scope = caller.0.as_ref().map(Staff::label).unwrap_or_else(|| "anonymous".into());
@@ -76,6 +82,9 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, req: Reque
         Submitted::Replayed(r) => Ok(replay(r)),
         Submitted::Valid => Err(ApiError::Internal("validation-only submission from the API".into())),
         Submitted::Created(dossier, audience) => {
+            if anonymous {
+                state.throttles.sent_anonymously(&addr, state.now());
+            }
             let view = dossier_view(&state, &dossier, audience, None, None)?;
             let location = format!("/api/v1/dossiers/{}", dossier.public_id());
             Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(view)).into_response())
@@ -315,19 +324,23 @@ pub async fn load_for_caller(state: &AppState, caller: &ApiCaller, headers: &Hea
     if caller.0.is_none() && secret.is_none() {
         return Err(ApiError::Unauthorized);
     }
-    let d = state.store.dossier_by_public_id(code.trim()).await?.ok_or(ApiError::NotFound)?;
-    let audience = audience_for(caller, secret, &d)?;
-    Ok((d, audience))
+    let d = state.store.dossier_by_public_id(code.trim()).await?;
+    let audience = audience_for(state, caller, secret, code, d.as_ref())?;
+    Ok((d.ok_or(ApiError::NotFound)?, audience))
 }
 
-/// Who the caller is to this dossier: staff who see it, or its applicant proving it with
-/// the secret. Anyone else gets the same "not found" whether the code exists or not.
-fn audience_for(caller: &ApiCaller, secret: Option<&str>, d: &DossierRow) -> Result<Audience, ApiError> {
-    match &caller.0 {
-        Some(staff) if staff_sees_row(staff, d)? => Ok(Audience::Staff),
-        Some(_) => Err(ApiError::NotFound),
-        None if secret.is_some_and(|s| applicant_secret_matches(d, s)) => Ok(Audience::Applicant),
-        None => Err(ApiError::NotFound),
+/// Who the caller is to the dossier under `code` (if any): staff who see it, or its
+/// applicant proving it with the secret, under the guessing limits per dossier and per
+/// secret. Anyone else gets the same "not found" whether the code exists or not.
+fn audience_for(state: &AppState, caller: &ApiCaller, secret: Option<&str>, code: &str, d: Option<&DossierRow>) -> Result<Audience, ApiError> {
+    match (&caller.0, d) {
+        (Some(staff), Some(d)) if staff_sees_row(staff, d)? => Ok(Audience::Staff),
+        (Some(_), _) => Err(ApiError::NotFound),
+        (None, d) => {
+            let secret = secret.unwrap_or("");
+            let proven = state.throttles.applicant_guess(code, d.map(|d| d.id), secret, state.now(), || d.is_some_and(|d| applicant_secret_matches(d, secret)))?;
+            if proven { Ok(Audience::Applicant) } else { Err(ApiError::NotFound) }
+        }
     }
 }
 
@@ -352,8 +365,9 @@ pub async fn get(State(state): State<AppState>, caller: ApiCaller, headers: Head
     if code.len() > 80 {
         return Err(ApiError::NotFound);
     }
-    let (d, events) = state.store.dossier_with_events(code.trim()).await?.ok_or(ApiError::NotFound)?;
-    let audience = audience_for(&caller, secret, &d)?;
+    let found = state.store.dossier_with_events(code.trim()).await?;
+    let audience = audience_for(&state, &caller, secret, &code, found.as_ref().map(|(d, _)| d))?;
+    let (d, events) = found.ok_or(ApiError::NotFound)?;
     let docs = if d.document_count > 0 { state.store.dossier_documents(d.id).await? } else { Vec::new() };
     prepare_names(&state, &[&d]).await?;
     Ok(Json(dossier_view(&state, &d, audience, Some(&events), Some(docs))?))

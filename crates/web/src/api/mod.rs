@@ -59,7 +59,7 @@ pub fn router(state: &AppState) -> Routes {
         .route("/api/v1/dossiers/{code}", get(dossiers::get))
         .route("/api/v1/dossiers/{code}/supply", post(actions::supply))
         .route("/api/v1/dossiers/{code}/withdraw", post(actions::withdraw))
-        .guarded(state, Guard::Lookup);
+        .guarded(state, Guard::LookupOrToken);
     let sign_in = Routes::new().route("/api/v1/auth/token", post(auth::token).delete(auth::revoke)).guarded(state, Guard::SignIn);
     let api = Routes::new()
         .route("/api/openapi.json", get(openapi))

@@ -188,18 +188,18 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+pub async fn login(State(state): State<AppState>, addr: crate::throttle::ClientAddr, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
     let next = safe_next(f.next.as_deref());
     let result: Result<Response, ApiError> = async {
         let login = Login::parse(&f.login);
         // Locked by the login as stored, so spellings of one phone number share a lock.
         let account = format!("citizen:{}", login.as_ref().map(|l| l.as_str().to_string()).unwrap_or_else(|_| f.login.trim().to_lowercase()));
-        state.throttles.may_sign_in(&account, state.now())?;
+        state.throttles.may_sign_in(&account, &addr, state.now())?;
         let found = match login {
             Ok(login) if f.password.len() <= 512 => state.store.authenticate_citizen(&login, &f.password).await?.map(|c| (login, c)),
             _ => None,
         };
-        state.throttles.signed_in(&account, found.is_some(), state.now());
+        state.throttles.signed_in(&account, &addr, found.is_some(), state.now());
         match found {
             Some((_, c)) if c.verified() => {
                 // A new session for every sign-in: a token planted before it is worth nothing.

@@ -97,7 +97,14 @@ pub async fn show(State(state): State<AppState>, Query(q): Query<ListQuery>) -> 
     }
 }
 
-pub async fn submit(State(state): State<AppState>, Form(f): Form<FeedbackForm>) -> Response {
+pub async fn submit(State(state): State<AppState>, addr: crate::throttle::ClientAddr, citizen: crate::auth::WebCitizen, Form(f): Form<FeedbackForm>) -> Response {
+    // Anonymous complaints are limited per address; a signed-in citizen answers for theirs.
+    let anonymous = citizen.0.is_none();
+    if anonymous {
+        if let Err(e) = state.throttles.may_send_anonymously(&addr, state.now()) {
+            return e.into_response();
+        }
+    }
     let mut p = match page(&state, None).await {
         Ok(p) => p,
         Err(e) => return e.into_response(),
@@ -118,20 +125,35 @@ pub async fn submit(State(state): State<AppState>, Form(f): Form<FeedbackForm>) 
         },
         None => true,
     };
+    // The dossier named routes the complaint to its agency. A code that names none is taken
+    // alike (the complaint goes to the province, as one naming no dossier), or this form
+    // would tell which codes exist; it counts as a failed lookup for the address.
     let dossier_code = f.dossier.trim();
     let agency_id = match dossier_code {
-        "" => Some(None),
-        c if c.len() > 80 => None,
-        c => match state.store.dossier_by_public_id(c).await {
-            Ok(d) => d.map(|d| Some(d.receiving_agency_id)),
-            Err(e) => return ApiError::from(e).into_response(),
-        },
+        "" => None,
+        c => {
+            if let Err(e) = state.throttles.may_look_up(&addr, state.now()) {
+                return e.into_response();
+            }
+            let found = if c.len() > 80 { Ok(None) } else { state.store.dossier_by_public_id(c).await };
+            match found {
+                Ok(Some(d)) => Some(d.receiving_agency_id),
+                Ok(None) => {
+                    state.throttles.failed_lookup(&addr, state.now());
+                    None
+                }
+                Err(e) => return ApiError::from(e).into_response(),
+            }
+        }
     };
     match parsed {
-        Ok(fb) if known_procedure && agency_id.is_some() => {
+        Ok(fb) if known_procedure => {
             let code = crate::codes::random_code("PA-");
-            if let Err(e) = state.store.create_feedback(&code, &fb, procedure, agency_id.flatten(), state.now()).await {
+            if let Err(e) = state.store.create_feedback(&code, &fb, procedure, agency_id, state.now()).await {
                 return ApiError::from(e).into_response();
+            }
+            if anonymous {
+                state.throttles.sent_anonymously(&addr, state.now());
             }
             p.created = Some(code.clone());
             p.lookup_code = code;
@@ -141,9 +163,6 @@ pub async fn submit(State(state): State<AppState>, Form(f): Form<FeedbackForm>) 
             let mut errors: Vec<(String, String)> = other.err().map(|e| e.0.into_iter().map(|x| (x.path, x.message)).collect()).unwrap_or_default();
             if !known_procedure {
                 errors.push(("procedure".into(), "Không có thủ tục với mã này".into()));
-            }
-            if agency_id.is_none() {
-                errors.push(("dossier".into(), "Không có hồ sơ với mã này".into()));
             }
             p.errors = errors;
             p.form = f;

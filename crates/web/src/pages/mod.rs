@@ -192,8 +192,8 @@ struct LoginForm {
     password: String,
 }
 
-async fn login(State(state): State<AppState>, headers: axum::http::HeaderMap, Form(f): Form<LoginForm>) -> Response {
-    match state.sign_in_staff(&f.username, &f.password).await {
+async fn login(State(state): State<AppState>, addr: crate::throttle::ClientAddr, headers: axum::http::HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    match state.sign_in_staff(&f.username, &f.password, &addr).await {
         Ok(Some(u)) => {
             // A new session for every sign-in: a token planted before it is worth nothing.
             if let Some(old) = crate::auth::cookie(&headers, SESSION_COOKIE) {
@@ -760,6 +760,9 @@ struct LookupResult {
     supply_error: Option<String>,
     /// The applicant's secret when already proven (a signed-in owner): forms carry it hidden.
     known_secret: Option<String>,
+    /// A withdrawal waits for its one-time code: the form asks for it, keeping the reason.
+    withdraw_code_sent: bool,
+    withdraw_reason: String,
 }
 
 /// What the applicant should know or do next, in plain Vietnamese.
@@ -852,20 +855,24 @@ fn lookup_result(v: DossierView, notice: Option<String>, withdraw_error: Option<
         withdraw_error,
         supply_error: None,
         known_secret: None,
+        withdraw_code_sent: false,
+        withdraw_reason: String::new(),
     }
 }
 
 /// The dossier behind a code and secret, or the one answer for a wrong code or secret.
 async fn find_for_applicant(state: &AppState, code: &str, secret: &str) -> Result<Option<motcua_store::DossierRow>, ApiError> {
     let found = if code.len() <= 80 { state.store.dossier_by_public_id(code.trim()).await? } else { None };
-    Ok(found.filter(|d| applicant_secret_matches(d, secret)))
+    let proven = state.throttles.applicant_guess(code, found.as_ref().map(|d| d.id), secret, state.now(), || found.as_ref().is_some_and(|d| applicant_secret_matches(d, secret)))?;
+    Ok(found.filter(|_| proven))
 }
 
 /// The dossier with its events in one query, if the secret proves the caller is its
 /// applicant (the lookup is the busiest public page).
 async fn find_with_events(state: &AppState, code: &str, secret: &str) -> Result<Option<(motcua_store::DossierRow, Vec<motcua_store::EventRow>)>, ApiError> {
     let found = if code.len() <= 80 { state.store.dossier_with_events(code.trim()).await? } else { None };
-    Ok(found.filter(|(d, _)| applicant_secret_matches(d, secret)))
+    let proven = state.throttles.applicant_guess(code, found.as_ref().map(|(d, _)| d.id), secret, state.now(), || found.as_ref().is_some_and(|(d, _)| applicant_secret_matches(d, secret)))?;
+    Ok(found.filter(|_| proven))
 }
 
 fn not_found_page(code: String) -> Response {
@@ -971,9 +978,14 @@ struct WithdrawForm {
     code: String,
     secret: String,
     reason: String,
+    /// Empty on the first submission, which sends the code.
+    #[serde(default)]
+    one_time_code: String,
 }
 
-/// The applicant withdraws a dossier not yet decided, proving it is theirs with the secret.
+/// The applicant withdraws a dossier not yet decided, proving it is theirs with the secret
+/// and then with the one-time code sent to the dossier's phone (the code and the phone may
+/// both be known to someone else).
 async fn withdraw(State(state): State<AppState>, Form(f): Form<WithdrawForm>) -> Response {
     let d = match find_for_applicant(&state, &f.code, &f.secret).await {
         Err(e) => return e.into_response(),
@@ -984,17 +996,29 @@ async fn withdraw(State(state): State<AppState>, Form(f): Form<WithdrawForm>) ->
     let outcome = if reason.is_empty() {
         Err(ApiError::field("reason", "Ghi rõ lý do rút hồ sơ"))
     } else {
-        let action = motcua_core::dossier::Action::Withdraw { reason };
-        crate::api::actions::perform(&state, &d, &motcua_core::dossier::Actor::Applicant, "applicant", &action, None).await
+        let action = motcua_core::dossier::Action::Withdraw { reason: reason.clone() };
+        match crate::api::actions::confirm_withdrawal(&state, &d, &action, Some(f.one_time_code.as_str())).await {
+            Ok(Some(sent_to)) => Ok(Err(sent_to)),
+            Ok(None) => crate::api::actions::perform(&state, &d, &motcua_core::dossier::Actor::Applicant, "applicant", &action, None).await.map(Ok),
+            Err(e) => Err(e),
+        }
     };
-    let (row, notice, error, status) = match outcome {
-        Ok(out) => (out.dossier, Some("Bạn đã rút hồ sơ. Cơ quan đã được thông báo.".to_string()), None, StatusCode::OK),
-        Err(ApiError::Invalid(e)) => (d, None, Some(e.0.first().map(|x| x.message.clone()).unwrap_or_default()), StatusCode::UNPROCESSABLE_ENTITY),
-        Err(ApiError::Conflict(m)) => (d, None, Some(m), StatusCode::CONFLICT),
+    let (row, notice, error, status, code_sent) = match outcome {
+        Ok(Ok(out)) => (out.dossier, Some("Bạn đã rút hồ sơ. Cơ quan đã được thông báo.".to_string()), None, StatusCode::OK, false),
+        Ok(Err(sent_to)) => (d, Some(crate::api::actions::code_sent_message(&sent_to)), None, StatusCode::OK, true),
+        Err(ApiError::Invalid(e)) => {
+            let code_asked = e.0.iter().any(|x| x.path == "one_time_code");
+            (d, None, Some(e.0.first().map(|x| x.message.clone()).unwrap_or_default()), StatusCode::UNPROCESSABLE_ENTITY, code_asked)
+        }
+        Err(ApiError::Conflict(m)) => (d, None, Some(m), StatusCode::CONFLICT, false),
         Err(e) => return e.into_response(),
     };
     match applicant_page(&state, &row, notice, error).await {
-        Ok(page) => (status, render(page)).into_response(),
+        Ok(mut page) => {
+            page.withdraw_code_sent = code_sent && page.can_withdraw;
+            page.withdraw_reason = if code_sent { reason } else { String::new() };
+            (status, render(page)).into_response()
+        }
         Err(e) => e.into_response(),
     }
 }

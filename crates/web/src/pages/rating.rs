@@ -78,10 +78,16 @@ pub async fn submit(State(state): State<AppState>, Form(f): Form<HashMap<String,
     let code = f.get("code").map(|c| c.trim()).unwrap_or("");
     let secret = f.get("secret").map(String::as_str).unwrap_or("");
     let found = if code.is_empty() || code.len() > 80 { Ok(None) } else { state.store.dossier_by_public_id(code).await };
-    let d = match found {
-        Ok(Some(d)) if applicant_secret_matches(&d, secret) => d,
-        Ok(_) => return refuse(StatusCode::NOT_FOUND, "Không tìm thấy hồ sơ khớp với mã và số điện thoại hoặc số định danh đã nhập", HashMap::new()),
+    let found = match found {
+        Ok(d) => d,
         Err(e) => return ApiError::from(e).into_response(),
+    };
+    let proven = match state.throttles.applicant_guess(code, found.as_ref().map(|d| d.id), secret, state.now(), || found.as_ref().is_some_and(|d| applicant_secret_matches(d, secret))) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let Some(d) = found.filter(|_| proven) else {
+        return refuse(StatusCode::NOT_FOUND, "Không tìm thấy hồ sơ khớp với mã và số điện thoại hoặc số định danh đã nhập", HashMap::new());
     };
     let rating = match rating {
         Ok(r) => r,

@@ -436,10 +436,15 @@ pub async fn review(State(state): State<AppState>, Path(token): Path<String>, ci
 }
 
 /// Submits a reviewed draft, once: a second click finds it claimed and shows the receipt.
-pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>, citizen: WebCitizen) -> Response {
+pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>, citizen: WebCitizen, addr: crate::throttle::ClientAddr) -> Response {
     let result: Result<Response, ApiError> = async {
         let citizen = citizen.0;
         let d = usable_draft(&state, &token, citizen.as_ref()).await?.ok_or(ApiError::NotFound)?;
+        // Anonymous submissions are limited per address; a signed-in citizen answers for theirs.
+        let anonymous = d.citizen_id.is_none() && citizen.is_none();
+        if anonymous {
+            state.throttles.may_send_anonymously(&addr, state.now())?;
+        }
         if !state.store.claim_draft(&token, state.now()).await? {
             // A second click while the first is still being created: wait for it briefly,
             // so the receipt this answer leads to exists.
@@ -459,7 +464,12 @@ pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>, c
             Err(e) => Err(e),
         };
         match outcome {
-            Ok(Submitted::Created(..)) => Ok(Redirect::to(&format!("/nop-ho-so/bien-nhan/{token}")).into_response()),
+            Ok(Submitted::Created(..)) => {
+                if anonymous {
+                    state.throttles.sent_anonymously(&addr, state.now());
+                }
+                Ok(Redirect::to(&format!("/nop-ho-so/bien-nhan/{token}")).into_response())
+            }
             Ok(_) => {
                 state.store.release_draft(&token).await?;
                 Err(ApiError::Internal("portal submission was not created".into()))
