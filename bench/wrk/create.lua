@@ -7,7 +7,11 @@ request = function()
   local agency = agencies[(counter % #agencies) + 1]
   local body = string.format(
     '{"procedure_code":"1.001193","agency_code":"%s","channel":"counter",' ..
-    '"applicant":{"kind":"person","name":"Nguyễn Văn Bench","id_number":"0560900%05d","phone":"09%08d"},"delivery":"counter"}',
+    '"applicant":{"kind":"person","name":"Nguyễn Văn Bench","id_number":"0560900%05d","phone":"09%08d"},"delivery":"counter",' ..
+    -- The counter's checklist: every mandatory paper of the birth registration, in hand.
+    '"reception":{"papers":[{"name":"Tờ khai đăng ký khai sinh","form":"original","copies":1},' ..
+    '{"name":"Giấy chứng sinh hoặc giấy tờ thay thế giấy chứng sinh","form":"original","copies":1},' ..
+    '{"name":"Giấy tờ tùy thân của người đi đăng ký","form":"shown","copies":1}]}}',
     agency, counter % 100000, counter % 100000000)
   return wrk.format("POST", "/api/v1/dossiers", {
     ["Content-Type"] = "application/json",

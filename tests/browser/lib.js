@@ -460,9 +460,13 @@ function applicant(name = 'Nguyễn Thị Hạnh') {
  * reception officer's username) choose another.
  */
 async function createAtCounter(person, { procedure = BIRTH, agency = NHA_TRANG, reception = 'motcua.nhatrang' } = {}) {
+  // The counter receives a complete dossier only: every mandatory paper, in the form asked.
+  const p = expect(await api('GET', `/api/v1/procedures/${procedure}`), 200, 'procedure');
+  const form = { original: 'original', copy: 'certified_copy', shown: 'shown' };
+  const papers = p.documents.filter((d) => d.mandatory).map((d) => ({ name: d.name, form: form[d.kind], copies: Math.max(d.count, 1) }));
   const r = await api('POST', '/api/v1/dossiers', {
     token: await token(reception),
-    json: { procedure_code: procedure, agency_code: agency, channel: 'counter', delivery: 'counter', applicant: person, documents: [] },
+    json: { procedure_code: procedure, agency_code: agency, channel: 'counter', delivery: 'counter', applicant: person, documents: [], reception: { papers } },
     idempotencyKey: `e2e-create-${process.pid}-${Date.now()}-${++keys}`,
   });
   const d = expect(r, 201, 'counter submission');

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{vn, Backend, TestApp};
+use common::{complete_checklist, vn, Backend, TestApp};
 use serde_json::{json, Value};
 
 /// Counter reception of a procedure by the given reception officer; returns the dossier.
@@ -11,7 +11,8 @@ async fn receive_at_counter(app: &TestApp, officer: &str, procedure: &str, agenc
     let token = app.token(officer).await;
     let body = json!({
         "procedure_code": procedure, "agency_code": agency, "channel": "counter", "delivery": "counter",
-        "applicant": { "kind": "person", "name": "Trần Thị Bích", "id_number": "056190012345", "phone": "0905123456" }
+        "applicant": { "kind": "person", "name": "Trần Thị Bích", "id_number": "056190012345", "phone": "0905123456" },
+        "reception": complete_checklist(procedure)
     });
     app.post_json("/api/v1/dossiers", Some(&token), &body, None).await.expect(201)
 }

@@ -252,6 +252,8 @@ async fn fixture(app: &TestApp) -> Fixture {
     let row = app.store.dossier_by_public_id(&dossier).await.unwrap().unwrap();
     let doc = app.store.dossier_documents(row.id).await.unwrap().into_iter().next().expect("a document");
     let owner = citizen(app, APPLICANT_PHONE).await;
+    // Filed from the owner's account (signed in): only such files enter a document store.
+    app.raw_execute(&format!("UPDATE dossiers SET citizen_id = {owner} WHERE id = {}", row.id)).await;
     let other = citizen(app, "nguoi.khac@example.vn").await;
     let draft = "nhap-cua-chu-ho-so-0123456789abcdef".to_string();
     app.store

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod money;
 pub mod rating;
 pub mod reception;
+pub mod redirect;
 pub mod text;
 pub mod validation;
 pub mod time;

@@ -181,6 +181,63 @@ pub fn check(p: &Procedure, lines: &[ChecklistLine<'_>], sets: &str, fee: &str, 
     e.finish(|| CounterReception { papers, sets, fee, fee_receipt })
 }
 
+/// A paper as a client of the API names it: by its name in the procedure's list, with
+/// its form (`original`, `certified_copy`, `copy`, `shown`) and number of copies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedPaper<'a> {
+    pub name: &'a str,
+    pub form: &'a str,
+    pub copies: u32,
+}
+
+/// [`check`] for a checklist given by paper names (the API's), under the same rule as the
+/// counter's screen: the papers are lined up with the procedure's list (a name the list
+/// lacks, or given twice, is an error) and every error is reported at the path of the
+/// API's body, under `reception`.
+pub fn check_named(p: &Procedure, papers: &[NamedPaper<'_>], sets: u32, fee_vnd: i64, fee_receipt: &str) -> Result<CounterReception, FieldErrors> {
+    let mut e = FieldErrors::default();
+    // For each paper of the procedure, the position of the entry that names it.
+    let mut entry_of: Vec<Option<usize>> = vec![None; p.documents.len()];
+    for (j, paper) in papers.iter().enumerate() {
+        match p.documents.iter().position(|d| d.name == paper.name.trim()) {
+            None => e.add(format!("reception.papers[{j}].name"), "Thủ tục không có giấy tờ với tên này"),
+            Some(i) if entry_of[i].is_some() => e.add(format!("reception.papers[{j}].name"), "Giấy tờ này đã có trong danh mục"),
+            Some(i) => entry_of[i] = Some(j),
+        }
+    }
+    let counts: Vec<String> = entry_of.iter().map(|j| j.map(|j| papers[j].copies.to_string()).unwrap_or_default()).collect();
+    let lines: Vec<ChecklistLine<'_>> =
+        entry_of.iter().zip(&counts).map(|(j, count)| ChecklistLine { form: j.map(|j| papers[j].form.trim()), count }).collect();
+    let fee = if fee_vnd < 0 { "-".to_string() } else { fee_vnd.to_string() };
+    let checked = check(p, &lines, &sets.to_string(), &fee, fee_receipt);
+    let path_of = |path: &str| -> String {
+        let index = |rest: &str| rest.trim_end_matches(']').parse::<usize>().ok();
+        if let Some(i) = path.strip_prefix("giay_to[").and_then(index) {
+            return entry_of.get(i).copied().flatten().map(|j| format!("reception.papers[{j}].form")).unwrap_or_else(|| "reception.papers".into());
+        }
+        if let Some(i) = path.strip_prefix("so_ban[").and_then(index) {
+            return entry_of.get(i).copied().flatten().map(|j| format!("reception.papers[{j}].copies")).unwrap_or_else(|| "reception.papers".into());
+        }
+        match path {
+            "so_bo" => "reception.sets",
+            "le_phi" => "reception.fee_vnd",
+            "so_bien_lai" => "reception.fee_receipt",
+            _ => "reception.papers",
+        }
+        .into()
+    };
+    match checked {
+        Ok(r) if e.is_empty() => Ok(r),
+        Ok(_) => Err(e),
+        Err(errors) => {
+            for x in errors.0 {
+                e.add(path_of(&x.path), x.message);
+            }
+            Err(e)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +299,19 @@ mod tests {
     fn a_stale_form_with_another_list_is_refused() {
         let e = check(&procedure(), &[line("original", "1")], "1", "", "").unwrap_err();
         assert_eq!(e.0[0].path, "giay_to");
+    }
+
+    #[test]
+    fn the_api_checklist_names_papers_and_follows_the_same_rule() {
+        let named = |name, form, copies| NamedPaper { name, form, copies };
+        let r = check_named(&procedure(), &[named("Giấy tờ nhà đất", "certified_copy", 2), named("Tờ khai", "original", 1)], 1, 0, "").unwrap();
+        assert_eq!(r.papers.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Tờ khai", "Giấy tờ nhà đất"], "in the procedure's order");
+        let e = check_named(&procedure(), &[], 1, 0, "").unwrap_err();
+        assert_eq!(e.0.iter().map(|x| x.path.as_str()).collect::<Vec<_>>(), ["reception.papers", "reception.papers"], "both mandatory papers missing");
+        let e = check_named(&procedure(), &[named("Tờ khai", "copy", 1), named("Giấy tờ nhà đất", "copy", 1), named("Khác", "copy", 1), named("Tờ khai", "original", 1)], 0, -5, "")
+            .unwrap_err();
+        let paths: Vec<&str> = e.0.iter().map(|x| x.path.as_str()).collect();
+        assert_eq!(paths, ["reception.papers[2].name", "reception.papers[3].name", "reception.papers[0].form", "reception.papers[1].copies", "reception.sets", "reception.fee_vnd"]);
     }
 
     #[test]

@@ -106,6 +106,15 @@ pub struct OutboxMessage {
 }
 
 const CITIZEN_COLUMNS: &str = "id, login, login_kind, full_name, password_hash, verified_at";
+/// Which files are in an account's document store (`$1` the account, `$2`/`$3` its
+/// verified phone and e-mail; `d` the dossier, `dd` its document): the files its holder
+/// handed in while signed in (submitted or supplied on a dossier filed from the account),
+/// and results issued to them once returned. A phone or e-mail typed into an anonymous
+/// submission proves nothing about who sent the files, so it brings in results only: else
+/// anyone could plant a file in a citizen's store, offered to them for reuse.
+const IN_STORE: &str = "((d.citizen_id = $1 AND dd.role IN ('submitted', 'supplement')) \
+     OR (dd.role = 'result' AND d.state = 'returned' AND (d.citizen_id = $1 OR d.applicant_phone = $2 OR d.applicant_email = $3)))";
+
 const DRAFT_COLUMNS: &str = "token, citizen_id, procedure_code, form, files, status, dossier_id, created_at, updated_at";
 
 fn code_hash(citizen_id: i64, purpose: CodePurpose, code: &str) -> String {
@@ -365,16 +374,14 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT citizen_id FROM dossiers WHERE id = $1").bind(dossier_id).fetch_optional(&self.read).await?.flatten())
     }
 
-    /// The document store of an account: every file in its dossiers (submitted, supplied,
-    /// and results once returned), newest first, each content once.
+    /// The document store of an account (see [`IN_STORE`]), newest first, each content once.
     pub async fn citizen_documents(&self, c: &CitizenRow, limit: i64) -> Result<Vec<CitizenDocument>, StoreError> {
         let (phone, email) = c.contacts();
-        let rows: Vec<CitizenDocument> = sqlx::query_as(
+        let rows: Vec<CitizenDocument> = sqlx::query_as(&format!(
             "SELECT dd.sha256, dd.name, dd.original_name, b.content_type, b.size, dd.role, COALESCE(d.code, d.reference) AS dossier, dd.created_at \
              FROM dossiers d JOIN dossier_documents dd ON dd.dossier_id = d.id JOIN blobs b ON b.sha256 = dd.sha256 \
-             WHERE (d.citizen_id = $1 OR d.applicant_phone = $2 OR d.applicant_email = $3) AND (dd.role <> 'result' OR d.state = 'returned') \
-             ORDER BY dd.created_at DESC, dd.id DESC LIMIT $4",
-        )
+             WHERE {IN_STORE} ORDER BY dd.created_at DESC, dd.id DESC LIMIT $4"
+        ))
         .bind(c.id)
         .bind(phone)
         .bind(email)
@@ -388,16 +395,15 @@ impl Store {
     /// One document of an account's store, by content hash.
     pub async fn citizen_document(&self, c: &CitizenRow, sha256: &str) -> Result<Option<CitizenDocument>, StoreError> {
         let (phone, email) = c.contacts();
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(&format!(
             "SELECT dd.sha256, dd.name, dd.original_name, b.content_type, b.size, dd.role, COALESCE(d.code, d.reference) AS dossier, dd.created_at \
              FROM dossier_documents dd JOIN dossiers d ON d.id = dd.dossier_id JOIN blobs b ON b.sha256 = dd.sha256 \
-             WHERE dd.sha256 = $1 AND (d.citizen_id = $2 OR d.applicant_phone = $3 OR d.applicant_email = $4) \
-             AND (dd.role <> 'result' OR d.state = 'returned') ORDER BY dd.id DESC LIMIT 1",
-        )
-        .bind(sha256)
+             WHERE dd.sha256 = $4 AND {IN_STORE} ORDER BY dd.id DESC LIMIT 1"
+        ))
         .bind(c.id)
         .bind(phone)
         .bind(email)
+        .bind(sha256)
         .fetch_optional(&self.read)
         .await?)
     }

@@ -354,16 +354,27 @@ impl Store {
         Ok(Some(CounterReception { papers, sets: sets as u32, fee: motcua_core::Money(fee), fee_receipt }))
     }
 
-    /// The applicant's details from their latest dossier with this CCCD or tax code, for
-    /// the counter to prefill: (kind, name, phone, e-mail, address).
-    pub async fn latest_applicant(&self, id_number: &str) -> Result<Option<(String, String, String, Option<String>, Option<String>)>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT applicant_kind, applicant_name, applicant_phone, applicant_email, applicant_address FROM dossiers \
-             WHERE applicant_id_number = $1 ORDER BY id DESC LIMIT 1",
-        )
-        .bind(id_number)
-        .fetch_optional(&self.read)
-        .await?)
+    /// The applicant's details from their latest dossier with this CCCD or tax code among
+    /// those of `agencies` (the officer's: a CCCD must not reveal the name, phone and
+    /// address another agency holds), for the counter to prefill: (kind, name, phone,
+    /// e-mail, address).
+    pub async fn latest_applicant(&self, id_number: &str, agencies: &[i64]) -> Result<Option<(String, String, String, Option<String>, Option<String>)>, StoreError> {
+        if agencies.is_empty() {
+            return Ok(None);
+        }
+        let mut q = SqlBuilder::new(
+            "SELECT d.applicant_kind, d.applicant_name, d.applicant_phone, d.applicant_email, d.applicant_address FROM dossiers d \
+             WHERE d.applicant_id_number = ",
+        );
+        q.bind(id_number.to_string()).push(" AND EXISTS (SELECT 1 FROM dossier_agencies da WHERE da.dossier_id = d.id AND da.agency_id IN (");
+        for (i, a) in agencies.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.bind(*a);
+        }
+        q.push(")) ORDER BY d.id DESC LIMIT 1");
+        Ok(sqlx::query_as_with(&q.sql, q.args).fetch_optional(&self.read).await?)
     }
 
     pub async fn count_dossiers(&self) -> Result<i64, StoreError> {
@@ -548,8 +559,9 @@ async fn insert_document(tx: &mut sqlx::AnyConnection, dossier_id: i64, d: &NewD
 }
 
 impl Store {
-    /// Applies a transition (the applicant supplying papers) and attaches the supplied
-    /// documents, in one transaction.
+    /// Applies a transition (the applicant supplying papers, an approval with its result)
+    /// and attaches the documents, in one transaction, with the idempotency record of the
+    /// dossier as it ends (its documents counted), like every other action.
     pub async fn apply_action_with_documents(
         &self,
         dossier: &DossierRow,
@@ -557,6 +569,7 @@ impl Store {
         ctx: &ActionContext<'_>,
         documents: &[NewDocument],
         role: &str,
+        idem: Option<(&IdempotencyKey, Render<'_>)>,
     ) -> Result<ActionOutcome, StoreError> {
         let mut tx = self.write.begin().await?;
         let (mut updated, _) = apply_in_tx(&mut tx, self.backend, dossier, transition, ctx, None).await?;
@@ -571,7 +584,10 @@ impl Store {
                 .await?;
             updated.document_count += documents.len() as i64;
         }
+        let mut q = SqlBuilder::new("");
+        let response = push_idempotent(&mut q, idem, &updated, ctx.now);
+        q.execute_batch(&mut tx, self.backend).await?;
         tx.commit().await?;
-        Ok(ActionOutcome { dossier: updated, response: None })
+        Ok(ActionOutcome { dossier: updated, response })
     }
 }

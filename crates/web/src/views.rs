@@ -303,10 +303,18 @@ pub fn dossier_view(
 ) -> Result<DossierView, ApiError> {
     let facts = d.facts()?;
     let steps = step_views(state, &facts.steps);
+    // What the applicant may see of each event is core's one definition; staff see all.
+    let sees = |e: &EventRow| match (audience, ActionKind::parse(&e.action)) {
+        (Audience::Staff, _) => motcua_core::dossier::ApplicantSees { event: true, note: true, data: true },
+        (Audience::Applicant, Some(k)) => motcua_core::dossier::applicant_sees(k),
+        (Audience::Applicant, None) => motcua_core::dossier::ApplicantSees { event: false, note: false, data: false },
+    };
     let timeline = events.map(|evs| {
         evs.iter()
+            .filter(|e| sees(e).event)
             .map(|e| {
                 let to = State::parse(&e.to_state);
+                let shown = sees(e);
                 EventView {
                     seq: e.seq,
                     at: rfc3339_vn(from_ms(e.at)),
@@ -317,9 +325,9 @@ pub fn dossier_view(
                     state_label: to.map(|s| s.label_vi()).unwrap_or("").into(),
                     step: e.step,
                     step_name: e.step.and_then(|i| facts.steps.get(i as usize)).map(|s| s.name.clone()),
-                    note: e.note.clone(),
+                    note: e.note.clone().filter(|_| shown.note),
                     actor: (audience == Audience::Staff).then(|| e.actor.clone()),
-                    data: serde_json::from_str(&e.data).unwrap_or_default(),
+                    data: if shown.data { serde_json::from_str(&e.data).unwrap_or_default() } else { serde_json::json!({}) },
                     hash: e.hash.clone(),
                 }
             })

@@ -399,16 +399,44 @@ pub fn applicant() -> Value {
     })
 }
 
-/// A submission body.
+/// A submission body; one entered at the counter carries a complete checklist.
 pub fn submission(procedure: &str, agency: &str, channel: &str) -> Value {
-    json!({
+    let mut body = json!({
         "procedure_code": procedure,
         "agency_code": agency,
         "channel": channel,
         "applicant": applicant(),
         "delivery": "counter",
         "documents": []
-    })
+    });
+    if channel == "counter" {
+        body["reception"] = complete_checklist(procedure);
+    }
+    body
+}
+
+/// The counter's checklist of a procedure of the demo catalogue with every mandatory paper
+/// handed in, in the form it asks for, as many copies as it asks for.
+pub fn complete_checklist(procedure: &str) -> Value {
+    static CATALOGUE: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let catalogue = CATALOGUE.get_or_init(|| serde_json::from_str(motcua::reference::PROCEDURES_JSON).expect("the demo catalogue"));
+    let all = catalogue["procedures"].as_array().or(catalogue.as_array()).expect("procedures");
+    let p = all.iter().find(|p| p["code"] == procedure).unwrap_or_else(|| panic!("no procedure {procedure} in the demo catalogue"));
+    let papers: Vec<Value> = p["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .filter(|d| d["mandatory"] == true)
+        .map(|d| {
+            let form = match d["kind"].as_str() {
+                Some("copy") => "certified_copy",
+                Some("shown") => "shown",
+                _ => "original",
+            };
+            json!({ "name": d["name"], "form": form, "copies": d["count"].as_u64().unwrap_or(1).max(1) })
+        })
+        .collect();
+    json!({ "papers": papers, "sets": 1 })
 }
 
 /// The documents of a procedure that an online submission must upload.

@@ -226,21 +226,29 @@ async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: Strin
             return Ok((StatusCode::ACCEPTED, Json(CodeSent { message: code_sent_message(&sent_to), sent_to })).into_response());
         }
     }
-    if let (Action::Approve { note }, Some(staff)) = (&action, &caller.0) {
-        if parse_json::<ApproveBody>(&body).ok().and_then(|b| b.generate_result) == Some(true) {
-            let doc = crate::pages::generated_result(&state, &d, &staff.0.full_name, note.as_deref().unwrap_or("")).await?;
-            let row = perform_with_documents(&state, &d, (&actor, &label), &action, &[doc], "result").await?;
-            return Ok((StatusCode::OK, Json(dossier_view(&state, &row, audience, None, None)?)).into_response());
-        }
-    }
     let render = |row: &DossierRow| match dossier_view(&state, row, audience, None, None) {
         Ok(v) => StoredResponse { status: 200, body: serde_json::to_string(&v).unwrap_or_default() },
         Err(e) => StoredResponse { status: 500, body: e.to_string() },
     };
-    match perform(&state, &d, &actor, &label, &action, idem.as_ref().map(|k| (k, &render as _))).await {
+    let keyed: Option<(&IdempotencyKey, motcua_store::Render<'_>)> = idem.as_ref().map(|k| (k, &render as _));
+    // An approval may bring the generated result notice: the same action with a document,
+    // recorded under the key like any other so that a retry replays it.
+    let generate = matches!(action, Action::Approve { .. }) && parse_json::<ApproveBody>(&body).ok().and_then(|b| b.generate_result) == Some(true);
+    let outcome = match (&action, &caller.0) {
+        (Action::Approve { note }, Some(staff)) if generate => {
+            let doc = crate::pages::generated_result(&state, &d, &staff.0.full_name, note.as_deref().unwrap_or("")).await?;
+            perform_with_documents_keyed(&state, &d, (&actor, &label), &action, &[doc], "result", keyed).await
+        }
+        _ => perform(&state, &d, &actor, &label, &action, keyed).await,
+    };
+    match outcome {
         Ok(out) => {
             tracing::info!(dossier = out.dossier.public_id(), action = kind.as_str(), actor = %label, "dossier action");
-            Ok((StatusCode::OK, Json(dossier_view(&state, &out.dossier, audience, None, None)?)).into_response())
+            // The first answer is the one stored for the key, byte for byte.
+            match out.response {
+                Some(r) => Ok((StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK), [(axum::http::header::CONTENT_TYPE, "application/json")], r.body).into_response()),
+                None => Ok((StatusCode::OK, Json(dossier_view(&state, &out.dossier, audience, None, None)?)).into_response()),
+            }
         }
         Err(e @ (ApiError::Conflict(_) | ApiError::Unavailable | ApiError::Internal(_))) if idem.is_some() => {
             // The same key may have just been committed by a concurrent retry.
@@ -351,9 +359,22 @@ pub(crate) async fn perform_with_documents(
     documents: &[motcua_store::NewDocument],
     role: &str,
 ) -> Result<DossierRow, ApiError> {
+    Ok(perform_with_documents_keyed(state, d, (actor, label), action, documents, role, None).await?.dossier)
+}
+
+/// [`perform_with_documents`] recording the answer under an idempotency key.
+pub(crate) async fn perform_with_documents_keyed(
+    state: &AppState,
+    d: &DossierRow,
+    (actor, label): (&Actor, &str),
+    action: &Action,
+    documents: &[motcua_store::NewDocument],
+    role: &str,
+    idem: Option<(&IdempotencyKey, motcua_store::Render<'_>)>,
+) -> Result<motcua_store::ActionOutcome, ApiError> {
     let (transition, agency_code) = decided(state, d, actor, action).await?;
     let ctx = ActionContext { actor: label, now: state.now(), agency_code: &agency_code, code_format: &state.config.code_format };
-    let out = state.store.apply_action_with_documents(d, &transition, &ctx, documents, role).await?.dossier;
+    let out = state.store.apply_action_with_documents(d, &transition, &ctx, documents, role, idem).await?;
     state.dossiers_changed();
     Ok(out)
 }

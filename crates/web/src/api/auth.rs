@@ -25,7 +25,7 @@ pub struct TokenResponse {
 }
 
 /// Sign in and get a bearer token for the API.
-#[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest,
+#[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest, security(()),
     responses((status = 200, body = TokenResponse), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
         (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
         (status = 429, description = "Too many failed sign-ins for this account or address", body = crate::error::ErrorBody)))]

@@ -56,6 +56,7 @@ fn stored(status: StatusCode, view: &DossierView) -> StoredResponse {
 #[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers",
     request_body(content = CreateDossier, description = "JSON, or multipart/form-data with part `dossier` (this JSON) and file parts named in `documents[].part`"),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries return the first answer")),
+    security((), ("bearer" = [])),
     responses((status = 201, body = DossierView), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
         (status = 403, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody),
@@ -78,7 +79,21 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, addr: crat
             return Ok(replay(r));
         }
     }
-    match submit(&state, caller.0.as_ref(), &sub.body, &sub.uploads, idem.as_ref(), false, Origin::Api).await? {
+    let staff = caller.0.as_ref();
+    let submitted = match counter_checklist(&state, staff, &sub.body).await? {
+        Ok(Some(reception)) => submit(&state, staff, &sub.body, &sub.uploads, idem.as_ref(), false, Origin::Counter(&reception)).await?,
+        Ok(None) => submit(&state, staff, &sub.body, &sub.uploads, idem.as_ref(), false, Origin::Api).await?,
+        // The checklist's errors with every other one, in one answer (as the counter's screen).
+        Err(mut errors) => match submit(&state, staff, &sub.body, &sub.uploads, None, true, Origin::Api).await {
+            Ok(_) => return Err(ApiError::Invalid(errors)),
+            Err(ApiError::Invalid(mut e)) => {
+                e.0.append(&mut errors.0);
+                return Err(ApiError::Invalid(e));
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    match submitted {
         Submitted::Replayed(r) => Ok(replay(r)),
         Submitted::Valid => Err(ApiError::Internal("validation-only submission from the API".into())),
         Submitted::Created(dossier, audience) => {
@@ -90,6 +105,37 @@ pub async fn create(State(state): State<AppState>, caller: ApiCaller, addr: crat
             Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(view)).into_response())
         }
     }
+}
+
+/// The checklist of a dossier received in hand through the API, checked by the counter
+/// screen's rule ([`motcua_core::reception::check_named`]): required at the counter,
+/// optional by post, refused online. `Ok(None)`: nothing to record (or nothing to check
+/// yet: an unknown procedure or a caller who may not enter it is refused by `submit`).
+async fn counter_checklist(state: &AppState, staff: Option<&Staff>, body: &CreateDossier) -> Result<Result<Option<CounterReception>, FieldErrors>, ApiError> {
+    let channel = body.channel.as_deref().map(str::trim).unwrap_or("online");
+    let mut e = FieldErrors::default();
+    let Some(r) = &body.reception else {
+        if channel == "counter" && staff.is_some() {
+            e.add("reception", "Hồ sơ tiếp nhận tại quầy cần danh mục giấy tờ đã nhận (reception.papers), như trên màn hình tiếp nhận");
+            return Ok(Err(e));
+        }
+        return Ok(Ok(None));
+    };
+    if !matches!(channel, "counter" | "post") {
+        e.add("reception", "Chỉ hồ sơ tiếp nhận trực tiếp hoặc qua bưu chính có danh mục giấy tờ đã nhận");
+        return Ok(Err(e));
+    }
+    if staff.is_none() {
+        return Ok(Ok(None));
+    }
+    let Some(procedure) = state.procedure(body.procedure_code.trim()).await? else { return Ok(Ok(None)) };
+    let papers: Vec<motcua_core::reception::NamedPaper<'_>> =
+        r.papers.iter().map(|x| motcua_core::reception::NamedPaper { name: &x.name, form: &x.form, copies: x.copies }).collect();
+    if papers.len() > 100 {
+        e.add("reception.papers", "Danh mục có quá nhiều giấy tờ");
+        return Ok(Err(e));
+    }
+    Ok(motcua_core::reception::check_named(&procedure.procedure, &papers, r.sets.unwrap_or(1), r.fee_vnd.unwrap_or(0), r.fee_receipt.as_deref().unwrap_or("")).map(Some))
 }
 
 /// Where a portal submission comes from: the signed-in citizen (if any) and the draft it
@@ -218,6 +264,11 @@ pub(crate) async fn submit(
                 }
             }
         }
+    }
+    // A dossier received in hand is received complete: its checklist went through
+    // `core::reception` (the counter's screen, or `counter_checklist` for the API).
+    if channel == Some(Channel::Counter) && !validate_only && !matches!(origin, Origin::Counter(_)) && staff_caller.is_some() {
+        e.add("reception", "Hồ sơ tiếp nhận tại quầy cần danh mục giấy tờ đã nhận");
     }
     if !e.is_empty() {
         return Err(ApiError::Invalid(e));
@@ -401,6 +452,7 @@ pub struct ListQuery {
     /// The `next` value of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

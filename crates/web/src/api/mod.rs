@@ -26,7 +26,7 @@ use utoipa::{Modify, OpenApi};
         actions::return_to_step, actions::approve, actions::reject, actions::stop, actions::extend,
         actions::withdraw, actions::return_result, actions::assign,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &Described, &MultipartSubmission),
     tags((name = "catalogue"), (name = "auth"), (name = "dossiers"), (name = "actions"))
 )]
 struct ApiDoc;
@@ -37,6 +37,72 @@ impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// The multipart form of `POST /api/v1/dossiers`, which the handler reads by hand (a
+/// `dossier` JSON part and one file part per document) and so cannot be derived.
+struct MultipartSubmission;
+
+impl Modify for MultipartSubmission {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::content::ContentBuilder;
+        use utoipa::openapi::encoding::EncodingBuilder;
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        use utoipa::openapi::Ref;
+        let Some(body) = openapi.paths.paths.get_mut("/api/v1/dossiers").and_then(|p| p.post.as_mut()).and_then(|op| op.request_body.as_mut()) else { return };
+        let file = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .description(Some("Tệp của một giấy tờ (PDF, JPEG hoặc PNG); tên phần là `part` của giấy tờ đó trong `documents`"));
+        let form = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("dossier", Ref::from_schema_name("CreateDossier"))
+            .required("dossier")
+            .additional_properties(Some(file))
+            .description(Some("Phần `dossier` là hồ sơ dạng JSON; mỗi phần còn lại là một tệp đính kèm"));
+        let content = ContentBuilder::new().schema(Some(form)).encoding("dossier", EncodingBuilder::new().content_type(Some("application/json"))).build();
+        body.content.insert("multipart/form-data".into(), content);
+    }
+}
+
+/// Every response gets a description (clients and validators show it; utoipa leaves it
+/// empty when only a body is given), in the words of its status code.
+struct Described;
+
+impl Modify for Described {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in ops.into_iter().flatten() {
+                for (status, r) in op.responses.responses.iter_mut() {
+                    if let utoipa::openapi::RefOr::T(r) = r {
+                        if r.description.trim().is_empty() {
+                            r.description = status_description(status).to_string();
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn status_description(status: &str) -> &'static str {
+    match status {
+        "200" => "Thành công",
+        "201" => "Đã tạo",
+        "204" => "Thành công, không có nội dung",
+        "400" => "Yêu cầu không hợp lệ (JSON hoặc tham số sai cú pháp)",
+        "401" => "Chưa xác thực: thiếu hoặc sai mã truy cập (Bearer)",
+        "403" => "Không có quyền thực hiện",
+        "404" => "Không tìm thấy",
+        "409" => "Xung đột với trạng thái hiện tại của hồ sơ",
+        "413" => "Dữ liệu gửi lên quá lớn",
+        "415" => "Kiểu nội dung không được hỗ trợ",
+        "422" => "Dữ liệu chưa hợp lệ; `fields` nêu từng trường sai",
+        "429" => "Quá nhiều yêu cầu; thử lại sau",
+        "503" => "Hệ thống tạm thời không sẵn sàng; thử lại sau",
+        _ => "Phản hồi",
     }
 }
 
@@ -90,6 +156,11 @@ pub fn router(state: &AppState) -> Routes {
 async fn json_errors(resp: axum::response::Response) -> axum::response::Response {
     use axum::http::{header, StatusCode};
     use axum::response::IntoResponse;
+    let mut resp = resp;
+    // RFC 6750 §3: a 401 names the scheme the client should authenticate with.
+    if resp.status() == StatusCode::UNAUTHORIZED && !resp.headers().contains_key(header::WWW_AUTHENTICATE) {
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer realm=\"motcua\""));
+    }
     let status = resp.status();
     let is_json = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
     if !(status.is_client_error() || status.is_server_error()) || is_json {
@@ -106,8 +177,10 @@ async fn json_errors(resp: axum::response::Response) -> axum::response::Response
         _ => ("error", "Yêu cầu không hợp lệ"),
     };
     let mut out = (status, axum::Json(crate::error::ErrorBody { error, message: message.into(), fields: vec![] })).into_response();
-    if let Some(allow) = resp.headers().get(header::ALLOW) {
-        out.headers_mut().insert(header::ALLOW, allow.clone());
+    for h in [header::ALLOW, header::WWW_AUTHENTICATE] {
+        if let Some(v) = resp.headers().get(&h) {
+            out.headers_mut().insert(h, v.clone());
+        }
     }
     out
 }

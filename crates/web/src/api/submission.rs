@@ -45,6 +45,38 @@ pub struct CreateDossier {
     pub delivery: String,
     #[serde(default)]
     pub documents: Vec<DocumentInput>,
+    /// What reception staff received in hand: required for `counter`, optional for `post`,
+    /// refused for `online`. Checked as the counter's screen checks it (Decree 61/2018,
+    /// art. 19: only a complete dossier is received) and printed on the receipt (Mẫu 01).
+    #[serde(default)]
+    pub reception: Option<ReceptionInput>,
+}
+
+/// The counter's checklist of a dossier received in hand.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReceptionInput {
+    /// Papers handed in, by their names in the procedure's list; every mandatory paper
+    /// in the form the procedure asks for.
+    pub papers: Vec<PaperInput>,
+    /// Number of sets of the dossier handed in (số bộ), 1–10 (default 1).
+    #[schema(minimum = 1, maximum = 10)]
+    pub sets: Option<u32>,
+    /// Fee collected, in đồng (default 0).
+    #[schema(minimum = 0)]
+    pub fee_vnd: Option<i64>,
+    /// Number of the fee receipt (biên lai), required when a fee was collected.
+    pub fee_receipt: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PaperInput {
+    /// The paper's name as the procedure lists it.
+    pub name: String,
+    /// original | certified_copy | copy | shown
+    pub form: String,
+    /// Number of copies, 1–50 (at least what the procedure asks for).
+    #[schema(minimum = 1, maximum = 50)]
+    pub copies: u32,
 }
 
 /// An uploaded file, checked and named.

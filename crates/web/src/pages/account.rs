@@ -17,9 +17,9 @@ use motcua_core::account::{code_message, normalise_code, password_problem, one_t
 use motcua_store::{CitizenRow, CodeCheck, SignUp};
 use serde::Deserialize;
 
-/// Only local paths are followed after sign-in (no open redirect).
+/// Only paths on this site are followed after sign-in (no open redirect).
 fn safe_next(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 300).unwrap_or("/ho-so-cua-toi").to_string()
+    next.and_then(motcua_core::redirect::same_site_path).unwrap_or("/ho-so-cua-toi").to_string()
 }
 
 fn signed_in(state: &AppState, token: &str, next: &str) -> Response {

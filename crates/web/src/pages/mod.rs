@@ -815,12 +815,8 @@ async fn applicant_page_with(
 }
 
 fn lookup_result(v: DossierView, notice: Option<String>, withdraw_error: Option<String>) -> LookupResult {
-    // Hand-overs between officers are the office's business, not the applicant's.
-    let mut public = v.clone();
-    if let Some(t) = public.timeline.as_mut() {
-        t.retain(|e| e.action != "assign");
-    }
-    let page = dossier_page(public);
+    // What the applicant sees of the history was decided by the view (`Audience::Applicant`).
+    let page = dossier_page(v.clone());
     let s = &v.summary;
     // Everything asked for in the latest supplement request, with its reasons.
     let missing = if s.state == "supplement_requested" {

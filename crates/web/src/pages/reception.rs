@@ -159,7 +159,7 @@ pub async fn form(State(state): State<AppState>, staff: WebStaff, Query(q): Quer
         if let Some(row) = chosen {
             with_procedure(&mut page, &row.procedure, None);
             if !id_number.is_empty() {
-                if let Some((kind, name, phone, email, address)) = state.store.latest_applicant(&id_number).await? {
+                if let Some((kind, name, phone, email, address)) = state.store.latest_applicant(&id_number, &staff.agencies()).await? {
                     page.prefilled = true;
                     page.values.extend([
                         ("kind".to_string(), kind),
@@ -235,6 +235,8 @@ pub async fn post(State(state): State<AppState>, staff: WebStaff, mut mp: Multip
             },
             delivery: get("delivery"),
             documents,
+            // The checklist is this screen's, checked above by the same rule.
+            reception: None,
         };
         let mut errors: Vec<(String, String)> = form.file_errors.iter().map(|(p, m)| (field_of(p), m.clone())).collect();
         if let Err(e) = &checked {

@@ -267,6 +267,7 @@ async fn submission_of(state: &AppState, p: &Procedure, form: &FormValues, files
         },
         delivery: form.delivery.clone(),
         documents,
+        reception: None,
     };
     Ok((body, uploads))
 }
