@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use motcua_core::calendar::holidays::format_schedule;
 use motcua_core::calendar::lunar::{lunar_to_solar, solar_to_lunar, LunarDate, LunarTable};
-use motcua_core::calendar::{explain_due, parse_schedule, vietnam_calendar, year_schedule, CountingRule, DayKind, DeadlineRules, ProcessingTime, Session, SpecialDay, WorkCalendar};
+use motcua_core::calendar::{explain_due, holidays_and_days_off, parse_schedule, vietnam_calendar, year_schedule, CountingRule, DeadlineRules, ProcessingTime, Session, SpecialDay, WorkCalendar};
 use motcua_core::time::{from_local, rfc3339_vn, Instant};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -189,22 +189,25 @@ fn fold(line: &str) -> String {
     out
 }
 
-/// `calendar ics YEAR`: the year's days off as an iCalendar file.
-pub fn ics(year: i32, dir: Option<&Path>) -> Result<String> {
+/// `calendar ics YEAR`: the year's days off as an iCalendar file, stamped `now` (the
+/// moment of generation: RFC 5545 3.8.7.2 makes DTSTAMP the time the object was created,
+/// and calendar clients compare it to decide which copy of an event is newer).
+pub fn ics(year: i32, dir: Option<&Path>, now: Instant) -> Result<String> {
     if !(1900..=2199).contains(&year) {
         bail!("chỉ hỗ trợ các năm 1900–2199: {year}");
     }
-    let days = year_schedule(year, &official_schedules(dir)?);
+    let days = holidays_and_days_off(year, &official_schedules(dir)?);
+    let stamp = now.format("%Y%m%dT%H%M%SZ");
     let mut s = String::new();
     for l in ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//motcua//Lich nghi le//VI", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"] {
         s.push_str(&fold(l));
     }
     s.push_str(&fold(&format!("X-WR-CALNAME:Ngày nghỉ lễ {year}")));
-    for d in days.iter().filter(|d| d.kind == DayKind::Off) {
+    for d in &days {
         let ymd = d.date.format("%Y%m%d");
         s.push_str(&fold("BEGIN:VEVENT"));
         s.push_str(&fold(&format!("UID:{ymd}-nghi@motcua")));
-        s.push_str(&fold(&format!("DTSTAMP:{year}0101T000000Z")));
+        s.push_str(&fold(&format!("DTSTAMP:{stamp}")));
         s.push_str(&fold(&format!("DTSTART;VALUE=DATE:{ymd}")));
         s.push_str(&fold(&format!("DTEND;VALUE=DATE:{}", (d.date + Duration::days(1)).format("%Y%m%d"))));
         s.push_str(&fold(&format!("SUMMARY:{}", ics_text(&d.reason))));
@@ -239,10 +242,11 @@ mod tests {
 
     #[test]
     fn ics_lines_are_folded_and_crlf() {
-        let s = ics(2026, None).unwrap();
+        let s = ics(2026, None, chrono::Utc::now()).unwrap();
         assert!(s.starts_with("BEGIN:VCALENDAR\r\n"));
         assert!(s.ends_with("END:VCALENDAR\r\n"));
-        assert_eq!(s.matches("BEGIN:VEVENT").count(), 13);
+        // The 13 weekdays off, and the Hùng Kings' day itself on Sunday 26/4.
+        assert_eq!(s.matches("BEGIN:VEVENT").count(), 14);
         assert!(s.split("\r\n").all(|l| l.len() <= 75), "{s}");
     }
 

@@ -60,6 +60,14 @@ pub struct ServerArgs {
     /// connections are closed and the process exits.
     #[arg(long, env = "MOTCUA_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
     pub shutdown_grace_secs: u64,
+    /// Addresses or networks allowed to read /metrics, comma-separated (e.g.
+    /// 127.0.0.1,::1,10.0.0.0/8). Default: this machine only.
+    #[arg(long, env = "MOTCUA_METRICS_ALLOW", default_value = "127.0.0.1,::1")]
+    pub metrics_allow: String,
+    /// A bearer token that also opens /metrics (`Authorization: Bearer TOKEN`), for a
+    /// Prometheus elsewhere.
+    #[arg(long, env = "MOTCUA_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 impl ServerArgs {

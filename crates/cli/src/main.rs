@@ -194,7 +194,7 @@ fn calendar(what: CalendarWhat) -> Result<()> {
             println!("{}", calendar_cmd::due(&cal, &from, days, &pauses, civil_code, explain)?);
         }
         CalendarWhat::Ics { year, output, calendar_dir } => {
-            let ics = calendar_cmd::ics(year, calendar_dir.as_deref())?;
+            let ics = calendar_cmd::ics(year, calendar_dir.as_deref(), chrono::Utc::now())?;
             match output {
                 Some(path) => std::fs::write(&path, ics).with_context(|| format!("writing {}", path.display()))?,
                 None => print!("{ics}"),

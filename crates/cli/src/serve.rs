@@ -49,6 +49,15 @@ fn rules(args: &ServerArgs) -> Result<DeadlineRules> {
     Ok(DeadlineRules { counting, same_day_cutoff, due_soon_minutes: args.due_soon_hours as i64 * 60 })
 }
 
+/// `--metrics-allow`: addresses or networks, comma-separated.
+fn metrics_allow(list: &str) -> Result<Vec<motcua_web::AddressRange>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| motcua_web::AddressRange::parse(s).with_context(|| format!("--metrics-allow: địa chỉ không hợp lệ: {s} (dạng 127.0.0.1, ::1 hoặc 10.0.0.0/8)")))
+        .collect()
+}
+
 /// The application state for a store, with the Vietnamese working calendar, the
 /// configured sessions, and the calendars of agencies that have local days off.
 pub async fn app_state(store: Store, args: &ServerArgs) -> Result<AppState> {
@@ -58,6 +67,8 @@ pub async fn app_state(store: Store, args: &ServerArgs) -> Result<AppState> {
         public_url: args.public_url(),
         demo_mailbox: args.demo_mailbox,
         client_ip_header: args.client_ip_header.clone(),
+        metrics_allow: metrics_allow(&args.metrics_allow)?,
+        metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
         ..Config::default()
     };
     let sessions = crate::calendar_cmd::parse_sessions(&args.work_sessions)?;
@@ -69,7 +80,6 @@ pub async fn app_state(store: Store, args: &ServerArgs) -> Result<AppState> {
     let mut state = AppState::new(store, BlobStore::new(args.files_dir()), Arc::new(SystemClock), WorkCalendar::weekdays(), config);
     state.reload_calendars(&sources).await.map_err(|e| anyhow::anyhow!("building the working calendars: {e}"))?;
     state.calendar_sources = Arc::new(sources);
-    state.metrics = motcua_web::install_metrics();
     Ok(state)
 }
 

@@ -99,7 +99,8 @@ const MATRIX: &[(&str, &str, Rule, Body)] = &[
     ("GET", "/tra-cuu", Public, Empty),
     ("GET", "/danh-gia", Public, Empty),
     ("GET", "/healthz", Public, Empty),
-    // Operators keep it off the public network at the proxy; 404 without a recorder.
+    ("GET", "/favicon.ico", Public, Empty),
+    // By client address or bearer token, not by account: metrics.rs tests who may read it.
     ("GET", "/metrics", Open, Empty),
     ("GET", "/hop-thu-demo", Nobody, Empty),
     // Online submission: the form is public, a draft is its owner's (or its holder's when

@@ -41,19 +41,23 @@ pub struct OfficialForm {
     pub qr: Option<(String, String)>,
     /// Sideways pages, for books with many columns.
     pub landscape: bool,
+    /// When the document was made (the PDF's CreationDate), by the caller's clock.
+    pub created: chrono::DateTime<chrono::Utc>,
 }
 
-/// The header every administrative document starts with: agency on the left, national
-/// motto on the right, then the number and the place and date.
+/// The header every administrative document starts with (Nghị định 30/2020/NĐ-CP, Phụ lục
+/// I): on the left the managing authority on its own line, then the issuing agency in bold
+/// with a short rule under it, then the number; on the right the national motto, then the
+/// place and date.
 pub(crate) fn header(s: &mut Sheet, parent: Option<&str>, agency: &str, number: &str, place_date: &str) {
     let (l, r) = (s.left(), s.right());
     let split = l + 200.0;
     let top = s.y;
     if let Some(p) = parent {
-        s.text_in(&p.to_uppercase(), 10.0, false, Align::Center, l, split);
+        agency_lines(s, &p.to_uppercase(), 10.0, false, l, split);
     }
-    s.text_in(&agency.to_uppercase(), 10.0, true, Align::Center, l, split);
-    let w = s.width(&agency.to_uppercase(), 10.0, true).min(split - l) * 0.4;
+    let widest = agency_lines(s, &agency.to_uppercase(), 10.0, true, l, split);
+    let w = widest * 0.4;
     let mid = (l + split) / 2.0;
     s.rule(mid - w / 2.0, mid + w / 2.0);
     if !number.is_empty() {
@@ -74,12 +78,56 @@ pub(crate) fn header(s: &mut Sheet, parent: Option<&str>, agency: &str, number: 
     s.y = s.y.max(left_bottom);
 }
 
+/// Smallest size an agency's name is shrunk to before it is broken into lines.
+const MIN_AGENCY_SIZE: f32 = 8.0;
+
+/// Words that begin an administrative unit's name ("TỈNH KHÁNH HÒA", "PHƯỜNG NHA TRANG").
+const UNIT_WORDS: &[&str] = &["TỈNH", "THÀNH", "PHƯỜNG", "XÃ", "HUYỆN", "QUẬN", "THỊ", "ĐẶC"];
+
+/// Where an agency's name may break: before the administrative unit it belongs to, so a
+/// place name ("KHÁNH HÒA") is never cut; the last such word first.
+fn unit_breaks(words: &[&str]) -> Vec<usize> {
+    (1..words.len()).rev().filter(|i| UNIT_WORDS.contains(&words[*i])).collect()
+}
+
+/// Lines of one name of the header: `text` on one line, shrunk down to
+/// `MIN_AGENCY_SIZE` if needed; if still too long, broken before its administrative unit
+/// ("ỦY BAN NHÂN DÂN" / "TỈNH KHÁNH HÒA"), each part laid out the same way; words are cut
+/// only as a last resort. Returns the widest line's width.
+fn agency_lines(s: &mut Sheet, text: &str, size: f32, bold: bool, x0: f32, x1: f32) -> f32 {
+    let lines = fit_agency(s, text, size, bold, x1 - x0);
+    let mut widest: f32 = 0.0;
+    for (line, sz) in lines {
+        widest = widest.max(s.width(&line, sz, bold));
+        s.text_in(&line, sz, bold, Align::Center, x0, x1);
+    }
+    widest
+}
+
+/// The lines (with their sizes) `agency_lines` draws.
+pub(crate) fn fit_agency(s: &Sheet, text: &str, size: f32, bold: bool, width: f32) -> Vec<(String, f32)> {
+    let mut sz = size;
+    while sz >= MIN_AGENCY_SIZE {
+        if s.width(text, sz, bold) <= width {
+            return vec![(text.to_string(), sz)];
+        }
+        sz -= 0.5;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if let Some(i) = unit_breaks(&words).into_iter().find(|i| s.width(&words[*i..].join(" "), MIN_AGENCY_SIZE, bold) <= width).or_else(|| unit_breaks(&words).last().copied()) {
+        let mut out = fit_agency(s, &words[..i].join(" "), size, bold, width);
+        out.extend(fit_agency(s, &words[i..].join(" "), size, bold, width));
+        return out;
+    }
+    s.wrap(text, MIN_AGENCY_SIZE, bold, width).into_iter().map(|l| (l, MIN_AGENCY_SIZE)).collect()
+}
+
 pub fn official_form(f: &OfficialForm) -> Result<Vec<u8>, PdfError> {
     layout(f)?.finish()
 }
 
 fn layout(f: &OfficialForm) -> Result<Sheet, PdfError> {
-    let mut s = Sheet::new(&f.title)?;
+    let mut s = Sheet::new(&f.title)?.created(f.created);
     if f.landscape {
         s = s.landscape();
     }
@@ -153,9 +201,23 @@ mod tests {
             signers: vec![("Người lập".into(), "Nguyễn Thị Lan".into())],
             qr: None,
             landscape: false,
+            created: chrono::Utc::now(),
         };
         let pages = layout(&f).unwrap().page_count();
         assert!(pages >= 3, "120 rows take several pages, found {pages}");
         assert!(official_form(&f).unwrap().starts_with(b"%PDF-"));
+    }
+
+    #[test]
+    fn agency_names_break_between_authority_and_place_never_inside_a_name() {
+        let s = Sheet::new("t").unwrap();
+        let fits = fit_agency(&s, "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", 10.0, false, 200.0);
+        assert_eq!(fits.len(), 1, "{fits:?}");
+        let long = fit_agency(&s, "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH BÀ RỊA - VŨNG TÀU", 10.0, true, 200.0);
+        assert!(long.len() >= 2, "{long:?}");
+        assert_eq!(long.last().unwrap().0, "TỈNH BÀ RỊA - VŨNG TÀU", "{long:?}");
+        for (line, size) in &long {
+            assert!(s.width(line, *size, true) <= 200.0 && *size >= MIN_AGENCY_SIZE, "{line} at {size}");
+        }
     }
 }

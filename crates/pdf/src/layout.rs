@@ -66,16 +66,24 @@ pub struct Sheet {
     title: String,
     /// Page width and height in points.
     size: (f32, f32),
+    /// When the document was made (the PDF's CreationDate).
+    created: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Sheet {
     pub fn new(title: &str) -> Result<Sheet, PdfError> {
-        Ok(Sheet { regular: Face::load(REGULAR)?, bold: Face::load(BOLD)?, pages: vec![Vec::new()], y: MARGIN_TOP, title: title.into(), size: A4 })
+        Ok(Sheet { regular: Face::load(REGULAR)?, bold: Face::load(BOLD)?, pages: vec![Vec::new()], y: MARGIN_TOP, title: title.into(), size: A4, created: None })
     }
 
     /// Turns the pages sideways (registers and books with many columns).
     pub fn landscape(mut self) -> Sheet {
         self.size = (A4.1, A4.0);
+        self
+    }
+
+    /// Records when the document was made (the caller's clock, not this machine's).
+    pub fn created(mut self, at: chrono::DateTime<chrono::Utc>) -> Sheet {
+        self.created = Some(at);
         self
     }
 
@@ -262,7 +270,28 @@ impl Sheet {
     /// The finished PDF.
     pub fn finish(self) -> Result<Vec<u8>, PdfError> {
         let mut doc = Document::new();
-        doc.set_metadata(krilla::metadata::Metadata::new().title(self.title.clone()).language("vi".into()).creator("motcua".into()));
+        // Producer and creation date: archives and document registers read them (and
+        // PDF/A requires them).
+        let mut metadata = krilla::metadata::Metadata::new()
+            .title(self.title.clone())
+            .language("vi".into())
+            .creator("motcua".into())
+            .producer(format!("motcua {} (krilla)", env!("CARGO_PKG_VERSION")));
+        if let Some(at) = self.created {
+            use chrono::{Datelike, Timelike};
+            // Vietnamese time, UTC+7 all year.
+            let local = at + chrono::Duration::hours(7);
+            let date = krilla::metadata::DateTime::new(local.year().clamp(0, 9999) as u16)
+                .month(local.month() as u8)
+                .day(local.day() as u8)
+                .hour(local.hour() as u8)
+                .minute(local.minute() as u8)
+                .second(local.second() as u8)
+                .utc_offset_hour(7)
+                .utc_offset_minute(0);
+            metadata = metadata.creation_date(date);
+        }
+        doc.set_metadata(metadata);
         for ops in &self.pages {
             let settings = PageSettings::from_wh(self.size.0, self.size.1).ok_or_else(|| PdfError::Serialize("page size".into()))?;
             let mut page = doc.start_page_with(settings);

@@ -22,10 +22,12 @@ pub struct SubmissionReceipt {
     /// Required document name and the file given for it.
     pub documents: Vec<(String, String)>,
     pub lookup_url: String,
+    /// When the receipt was made (the PDF's CreationDate), by the caller's clock.
+    pub created: chrono::DateTime<chrono::Utc>,
 }
 
 pub fn submission_receipt(r: &SubmissionReceipt) -> Result<Vec<u8>, PdfError> {
-    let mut s = Sheet::new(&format!("Biên nhận nộp hồ sơ trực tuyến {}", r.public_id))?;
+    let mut s = Sheet::new(&format!("Biên nhận nộp hồ sơ trực tuyến {}", r.public_id))?.created(r.created);
     let (l, rt) = (s.left(), s.right());
     crate::form::header(&mut s, None, &r.agency_name, "", "");
     s.gap(18.0);
@@ -93,6 +95,7 @@ mod tests {
             status: "Đã nộp, chờ tiếp nhận".into(),
             documents: vec![("Tờ khai đăng ký khai sinh".into(), "to-khai.pdf".into())],
             lookup_url: "http://localhost/tra-cuu?ma=HS-7K2M9Q".into(),
+            created: chrono::Utc::now(),
         }
     }
 

@@ -41,6 +41,10 @@ pub struct Config {
     pub limits: crate::throttle::Limits,
     /// Behind a reverse proxy: the header it puts the client's address in.
     pub client_ip_header: Option<String>,
+    /// Clients allowed to read `/metrics` (default: this machine only).
+    pub metrics_allow: Vec<crate::ops::AddressRange>,
+    /// A bearer token that also opens `/metrics`, for a scraper elsewhere.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
@@ -58,6 +62,8 @@ impl Default for Config {
             demo_mailbox: false,
             limits: crate::throttle::Limits::default(),
             client_ip_header: None,
+            metrics_allow: crate::ops::AddressRange::loopback(),
+            metrics_token: None,
         }
     }
 }
@@ -235,7 +241,7 @@ impl AppState {
             return svg;
         }
         let svg = Arc::new(match qrcode::QrCode::new(data.as_bytes()) {
-            Ok(code) => code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(160, 160).quiet_zone(true).build(),
+            Ok(code) => inline_svg(&code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(160, 160).quiet_zone(true).build(), data),
             Err(_) => String::new(),
         });
         self.caches.qr.put(data.to_string(), svg.clone());
@@ -256,7 +262,7 @@ impl AppState {
 }
 
 impl AppState {
-    /// The state for a store, with empty caches and no metrics recorder.
+    /// The state for a store, with empty caches and the process's metrics recorder.
     pub fn new(store: Store, blobs: BlobStore, clock: Arc<dyn Clock>, calendar: WorkCalendar, config: Config) -> Self {
         AppState {
             store,
@@ -266,7 +272,7 @@ impl AppState {
             calendar_sources: Arc::default(),
             throttles: Arc::new(crate::throttle::Throttles::new(config.limits)),
             config: Arc::new(config),
-            metrics: None,
+            metrics: crate::ops::install_metrics(),
             names: Arc::default(),
             caches: Arc::default(),
         }
@@ -296,6 +302,17 @@ impl AppState {
     pub fn today(&self) -> String {
         motcua_core::time::local_date(self.now()).format("%Y-%m-%d").to_string()
     }
+}
+
+/// A standalone SVG made fit to sit inside HTML: no XML declaration (not allowed there), and
+/// an accessible name, since a screen reader cannot read the picture.
+fn inline_svg(svg: &str, data: &str) -> String {
+    let svg = match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    };
+    let label = format!("Mã QR của địa chỉ {data}").replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;");
+    svg.replacen("<svg", &format!("<svg role=\"img\" aria-label=\"{label}\""), 1)
 }
 
 fn all_routes(state: &AppState) -> crate::routes::Routes {

@@ -18,7 +18,7 @@ mod views;
 
 pub use app::{build_router, route_paths, AppState, Config, SystemClock};
 pub use error::ApiError;
-pub use ops::install_metrics;
+pub use ops::{install_metrics, AddressRange};
 
 /// The OpenAPI document (for tests and tools that want it without a server).
 pub fn openapi_json() -> String {

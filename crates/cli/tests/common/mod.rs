@@ -227,7 +227,7 @@ pub async fn spawn_app_configured(backend: Backend, calendar: WorkCalendar, conf
     let addr = listener.local_addr().expect("local address");
     let router = build_router(state.clone());
     let server = tokio::spawn(async move {
-        axum::serve(listener, router).await.expect("serving");
+        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.expect("serving");
     });
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client");
     Some(TestApp { base: format!("http://{addr}"), client, clock, store, state, backend, db_url, dir, pg, server })

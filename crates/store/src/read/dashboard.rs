@@ -219,3 +219,43 @@ impl Store {
         Ok(sqlx::query_as_with(&q.sql, q.args).fetch_all(&self.read).await?)
     }
 }
+
+/// Connections of one pool, for the operations metrics.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PoolStats {
+    /// Connections open (in use and idle).
+    pub size: u32,
+    pub idle: u32,
+    /// The most the pool will open.
+    pub max: u32,
+}
+
+/// Figures of the whole deployment for the operations metrics: each from an index
+/// (`dossiers_agency_received`, `dossiers_state_id`, `outbox_pending`), not a table scan.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OperationalFigures {
+    /// Dossiers ever received (never deleted, so it only grows).
+    pub received: i64,
+    /// Dossiers being processed whose due time has passed (as the dashboard counts them).
+    pub overdue: i64,
+    /// Messages (SMS, e-mail) not delivered yet.
+    pub outbox_pending: i64,
+}
+
+impl Store {
+    /// The read and the write pool's connections (on PostgreSQL they are one pool).
+    pub fn pool_stats(&self) -> (PoolStats, PoolStats) {
+        let stats = |p: &sqlx::AnyPool| PoolStats { size: p.size(), idle: p.num_idle() as u32, max: p.options().get_max_connections() };
+        (stats(&self.read), stats(&self.write))
+    }
+
+    /// Received, overdue now and undelivered messages, at `now` (milliseconds).
+    pub async fn operational_figures(&self, now: i64) -> Result<OperationalFigures, StoreError> {
+        let (received,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM dossiers d WHERE d.receiving_agency_id IS NOT NULL AND d.received_at IS NOT NULL").fetch_one(&self.read).await?;
+        let mut q = SqlBuilder::new("SELECT COUNT(*) FROM dossiers d WHERE ");
+        Figure::Overdue.push_condition(&mut q, now);
+        let (overdue,): (i64,) = sqlx::query_as_with(&q.sql, q.args).fetch_one(&self.read).await?;
+        let (outbox_pending,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").fetch_one(&self.read).await?;
+        Ok(OperationalFigures { received, overdue, outbox_pending })
+    }
+}

@@ -32,6 +32,8 @@ pub struct Line {
     on_time_rate: String,
     online_share: String,
     satisfaction: String,
+    /// The same three shares as fractions (`None` where the page shows "—"), for the XLSX.
+    shares: [Option<f64>; 3],
 }
 
 /// One officer's work in the period.
@@ -39,6 +41,7 @@ pub struct OfficerLine {
     name: String,
     row: OfficerRow,
     in_time_rate: String,
+    in_time_share: Option<f64>,
 }
 
 /// One bar of the monthly trend: month, received, finished in time, late (heights in px).
@@ -63,11 +66,15 @@ struct DashboardPage {
     lines: Vec<Line>,
 }
 
+fn share(n: i64, d: i64) -> Option<f64> {
+    (d != 0).then(|| n as f64 / d as f64)
+}
+
+/// A share as the page prints it ("12,5%"), "—" when there is nothing to divide by.
 fn pct(n: i64, d: i64) -> String {
-    if d == 0 {
-        "—".into()
-    } else {
-        format!("{:.1}%", n as f64 * 100.0 / d as f64).replace('.', ",")
+    match share(n, d) {
+        None => "—".into(),
+        Some(x) => format!("{:.1}%", x * 100.0).replace('.', ","),
     }
 }
 
@@ -86,6 +93,7 @@ fn line(label: String, period: &str, whose: &str, row: DashboardRow) -> Line {
         on_time_rate: pct(row.early + row.on_time, row.early + row.on_time + row.late),
         online_share: pct(row.online, row.received),
         satisfaction: pct(row.satisfied, row.rated),
+        shares: [share(row.early + row.on_time, row.early + row.on_time + row.late), share(row.online, row.received), share(row.satisfied, row.rated)],
         label,
         row,
     }
@@ -152,7 +160,7 @@ pub async fn dashboard(State(state): State<AppState>, staff: WebStaff, Query(q):
         let total = line("Tổng cộng".into(), &period, "", total);
         if q.format.as_deref() == Some("xlsx") {
             let file = format!("bang-dieu-khien-{}-{}.xlsx", from.format("%Y%m%d"), to.format("%Y%m%d"));
-            let bytes = tokio::task::spawn_blocking(move || xlsx(&lines, &total, by)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
+            let bytes = tokio::task::spawn_blocking(move || xlsx(&officers, &lines, &total, by)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
             return Ok((
                 [
                     (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
@@ -204,18 +212,44 @@ async fn officer_lines(state: &AppState, scope: &[i64], start: i64, end: i64) ->
         .map(|r| OfficerLine {
             name: r.actor.strip_prefix("user:").and_then(|i| i.parse::<i64>().ok()).and_then(|i| names.get(&i).cloned()).unwrap_or_else(|| r.actor.clone()),
             in_time_rate: pct(r.steps_in_time, r.steps_in_time + r.steps_late),
+            in_time_share: share(r.steps_in_time, r.steps_in_time + r.steps_late),
             row: r,
         })
         .collect())
 }
 
-fn xlsx(lines: &[Line], total: &Line, by: &str) -> Result<Vec<u8>, ApiError> {
+/// The page's tables as a workbook: the officers' table first when the page shows it, then
+/// the grouped table; the same columns as the page, counts as numbers and shares as
+/// percentages (fractions with a % format, empty where the page shows "—").
+fn xlsx(officers: &[OfficerLine], lines: &[Line], total: &Line, by: &str) -> Result<Vec<u8>, ApiError> {
     use rust_xlsxwriter::{Format, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| ApiError::Internal(format!("xlsx: {e}"));
     let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
     let bold = Format::new().set_bold();
-    let headers = [match by { "linh-vuc" => "Lĩnh vực", "thang" => "Tháng", _ => "Cơ quan" }, "Tiếp nhận", "Đang giải quyết", "Quá hạn hiện tại", "Trước hạn", "Đúng hạn", "Trễ hạn", "Trực tuyến", "Lượt đánh giá", "Hài lòng"];
+    let percent = Format::new().set_num_format("0.0%");
+    if by == "can-bo" {
+        let ws = wb.add_worksheet();
+        ws.set_name("Theo can bo").map_err(err)?;
+        for (c, h) in ["Cán bộ", "Tiếp nhận", "Bước đã xử lý", "Đúng hạn bước", "Trễ hạn bước", "Tỷ lệ đúng hạn"].iter().enumerate() {
+            ws.write_with_format(0, c as u16, *h, &bold).map_err(err)?;
+        }
+        for (i, o) in officers.iter().enumerate() {
+            let r = 1 + i as u32;
+            ws.write(r, 0, o.name.as_str()).map_err(err)?;
+            for (c, v) in [o.row.received, o.row.steps, o.row.steps_in_time, o.row.steps_late].iter().enumerate() {
+                ws.write(r, 1 + c as u16, *v as f64).map_err(err)?;
+            }
+            if let Some(x) = o.in_time_share {
+                ws.write_number_with_format(r, 5, x, &percent).map_err(err)?;
+            }
+        }
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name(match by { "linh-vuc" => "Theo linh vuc", "thang" => "Theo thang", _ => "Theo co quan" }).map_err(err)?;
+    let headers = [
+        match by { "linh-vuc" => "Lĩnh vực", "thang" => "Tháng", _ => "Cơ quan" },
+        "Tiếp nhận", "Đang giải quyết", "Quá hạn hiện tại", "Trước hạn", "Đúng hạn", "Trễ hạn", "Tỷ lệ đúng hạn", "Trực tuyến", "Hài lòng", "Lượt đánh giá",
+    ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_with_format(0, c as u16, *h, &bold).map_err(err)?;
     }
@@ -223,9 +257,15 @@ fn xlsx(lines: &[Line], total: &Line, by: &str) -> Result<Vec<u8>, ApiError> {
         let r = 1 + i as u32;
         ws.write(r, 0, l.label.as_str()).map_err(err)?;
         let x = &l.row;
-        for (c, v) in [x.received, x.open, x.overdue, x.early, x.on_time, x.late, x.online, x.rated, x.satisfied].iter().enumerate() {
+        for (c, v) in [x.received, x.open, x.overdue, x.early, x.on_time, x.late].iter().enumerate() {
             ws.write(r, 1 + c as u16, *v as f64).map_err(err)?;
         }
+        for (c, v) in l.shares.iter().enumerate() {
+            if let Some(v) = v {
+                ws.write_number_with_format(r, 7 + c as u16, *v, &percent).map_err(err)?;
+            }
+        }
+        ws.write(r, 10, x.rated as f64).map_err(err)?;
     }
     wb.save_to_buffer().map_err(err)
 }

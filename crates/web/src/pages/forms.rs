@@ -79,6 +79,8 @@ struct Context {
     reception: Option<motcua_core::reception::CounterReception>,
     names: HashMap<i64, String>,
     lookup_url: String,
+    /// The receiving agency's signing leaders (id, name), who sign in its name.
+    leaders: Vec<(i64, String)>,
 }
 
 fn base(c: &Context, form_code: &str, number: String, title: &str, at: Option<&str>, state: &AppState) -> OfficialForm {
@@ -94,6 +96,7 @@ fn base(c: &Context, form_code: &str, number: String, title: &str, at: Option<&s
         signers: Vec::new(),
         qr: None,
         landscape: false,
+        created: state.now(),
     }
 }
 
@@ -195,7 +198,12 @@ fn build(n: &str, c: &Context, state: &AppState) -> Result<OfficialForm, ApiErro
             f.blocks.push(Block::Field("Lý do chậm trễ:".into(), e.note.clone().unwrap_or_default()));
             f.blocks.push(Block::Field("Thời gian hẹn trả kết quả mới:".into(), long_time(e.data.get("new_due_at").and_then(|x| x.as_str()))));
             f.blocks.push(Block::Paragraph("Rất mong nhận được sự thông cảm của ông/bà.".into()));
-            f.signers = vec![("Thủ trưởng cơ quan".into(), actor_name(e, &c.names))];
+            // Decree 61/2018, art. 19: the agency apologises, so its head signs (the
+            // officer who asked for more time is not the agency): the signing leader of the
+            // receiving agency, the one who granted the extension if they hold that role.
+            let asked_by = e.actor.as_deref().and_then(|a| a.strip_prefix("user:")).and_then(|id| id.parse::<i64>().ok());
+            let head = c.leaders.iter().find(|(id, _)| Some(*id) == asked_by).or_else(|| c.leaders.first()).map(|(_, name)| name.clone()).unwrap_or_default();
+            f.signers = vec![("Thủ trưởng cơ quan".into(), head)];
             f
         }
         "05" => {
@@ -282,6 +290,7 @@ async fn load_context(state: &AppState, d: &motcua_store::DossierRow, events: &[
         .unwrap_or_default();
     let user_ids: Vec<i64> = events.iter().filter_map(|e| e.actor.strip_prefix("user:").and_then(|i| i.parse().ok())).collect();
     let names = state.store.user_names(&user_ids).await?;
+    let leaders = state.store.holders(motcua_core::dossier::Role::SigningLeader, agency.id).await?;
     let code_text = view.summary.code.clone().unwrap_or_else(|| view.summary.reference.clone());
     Ok(Context {
         lookup_url: format!("{}/tra-cuu?ma={code_text}", state.config.public_url.trim_end_matches('/')),
@@ -295,6 +304,7 @@ async fn load_context(state: &AppState, d: &motcua_store::DossierRow, events: &[
         documents,
         reception,
         names,
+        leaders,
     })
 }
 

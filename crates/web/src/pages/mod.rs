@@ -468,6 +468,8 @@ struct StepLine {
 }
 
 struct EventLine {
+    /// The instant as RFC 3339, for `<time datetime>`.
+    datetime: String,
     at: String,
     action: String,
     state: String,
@@ -562,7 +564,7 @@ fn dossier_page(v: DossierView) -> DossierPage {
                     _ => None,
                 };
                 let note = [detail, e.note].into_iter().flatten().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(" — ");
-                EventLine { at: short_time(&Some(e.at)), action: e.action_label, state: e.state_label, step: e.step_name.unwrap_or_default(), note }
+                EventLine { datetime: e.at.clone(), at: short_time(&Some(e.at)), action: e.action_label, state: e.state_label, step: e.step_name.unwrap_or_default(), note }
             })
             .collect(),
         d: Summary {

@@ -528,6 +528,7 @@ async fn receipt_data(state: &AppState, token: &str) -> Result<(motcua_pdf::Subm
         status: if received { "Đã tiếp nhận".into() } else { "Đã nộp, chờ Bộ phận Một cửa tiếp nhận".into() },
         documents: docs.into_iter().map(|x| (x.name, x.original_name)).collect(),
         lookup_url: format!("{}/tra-cuu?ma={public_id}", state.config.public_url.trim_end_matches('/')),
+        created: state.now(),
     };
     Ok((receipt, received))
 }

@@ -44,23 +44,30 @@ fn outcome_label(o: Option<&str>) -> &'static str {
     }
 }
 
-const HEADERS: [&str; 10] = ["STT", "Mã hồ sơ", "Thủ tục", "Người nộp", "Cơ quan chủ trì", "Ngày nhận", "Hẹn trả", "Ngày có kết quả", "Ngày trả kết quả", "Ký nhận"];
+const HEADERS: [&str; 11] = ["STT", "Mã hồ sơ", "Thủ tục", "Người nộp", "Cơ quan chủ trì", "Ngày nhận", "Hẹn trả", "Ngày có kết quả", "Kết quả", "Ngày trả kết quả", "Ký nhận"];
+
+/// Columns of `HEADERS` that hold an instant (written as dates in the XLSX).
+const DATE_COLUMNS: [usize; 4] = [5, 6, 7, 9];
+
+/// The instants of a line, in the order of `DATE_COLUMNS`.
+fn instants(r: &BookRow) -> [Option<i64>; 4] {
+    [Some(r.received_at), r.original_due_at.or(r.due_at), r.finished_at, r.returned_at]
+}
 
 /// The cells of one line (the receiver's signature column is left blank for the paper book).
-fn cells(i: usize, r: &BookRow, state: &AppState, agency: &str) -> [String; 10] {
+fn cells(i: usize, r: &BookRow, state: &AppState, agency: &str) -> [String; 11] {
+    let [received, due, finished, returned] = instants(r).map(day);
     [
         (i + 1).to_string(),
         r.code.clone().unwrap_or_default(),
         state.names.procedure(r.procedure_id).name,
         r.applicant_name.clone(),
         agency.to_string(),
-        day(Some(r.received_at)),
-        day(r.original_due_at.or(r.due_at)),
-        match r.finished_at {
-            Some(t) => format!("{} ({})", day(Some(t)), outcome_label(r.outcome.as_deref())),
-            None => String::new(),
-        },
-        day(r.returned_at),
+        received,
+        due,
+        finished,
+        if r.finished_at.is_some() { outcome_label(r.outcome.as_deref()).to_string() } else { String::new() },
+        returned,
         String::new(),
     ]
 }
@@ -152,12 +159,14 @@ pub async fn book(State(state): State<AppState>, staff: WebStaff, Query(q): Quer
             subtitle: Some(format!("{} · {} hồ sơ", period, rows.len())),
             blocks: vec![Block::Table {
                 headers: HEADERS.iter().map(|h| h.to_string()).collect(),
-                widths: vec![0.5, 3.0, 2.4, 1.6, 1.8, 1.5, 1.5, 1.9, 1.5, 0.8],
+                // STT fits "5000" and the signature column a signature.
+                widths: vec![0.8, 3.0, 2.2, 1.6, 1.8, 1.4, 1.4, 1.4, 1.3, 1.4, 1.6],
                 rows: rows.iter().enumerate().map(|(i, r)| cells(i, r, &state, &agency.name).to_vec()).collect(),
             }],
             signers: Vec::new(),
             qr: None,
             landscape: true,
+            created: state.now(),
         };
         let pdf = tokio::task::spawn_blocking(move || motcua_pdf::official_form(&form))
             .await
@@ -169,15 +178,21 @@ pub async fn book(State(state): State<AppState>, staff: WebStaff, Query(q): Quer
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// Writes the book to a temporary XLSX file, row by row in constant memory.
+/// Writes the book to a temporary XLSX file, row by row in constant memory. Instants are
+/// date-time cells (Excel serial numbers in Vietnamese time with a dd/mm/yyyy hh:mm format),
+/// so a spreadsheet sorts and filters them as dates; the outcome has its own column.
 fn write_xlsx(rows: &[BookRow], state: &AppState, agency: &str, period: &str) -> Result<tempfile::NamedTempFile, ApiError> {
-    use rust_xlsxwriter::{Format, Workbook};
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| ApiError::Internal(format!("xlsx: {e}"));
     let tmp = tempfile::NamedTempFile::new().map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet_with_constant_memory().map_err(err)?;
     ws.set_name("So theo doi").map_err(err)?;
     let bold = Format::new().set_bold();
+    let when = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+    for c in DATE_COLUMNS {
+        ws.set_column_width(c as u16, 16).map_err(err)?;
+    }
     ws.write_with_format(0, 0, format!("SỔ THEO DÕI HỒ SƠ — {agency}"), &bold).map_err(err)?;
     ws.write(1, 0, period).map_err(err)?;
     for (c, h) in HEADERS.iter().enumerate() {
@@ -185,9 +200,16 @@ fn write_xlsx(rows: &[BookRow], state: &AppState, agency: &str, period: &str) ->
     }
     for (i, r) in rows.iter().enumerate() {
         let row = 4 + i as u32;
+        let instants = instants(r);
         for (c, v) in cells(i, r, state, agency).iter().enumerate() {
             if c == 0 {
                 ws.write(row, 0, (i + 1) as f64).map_err(err)?;
+            } else if let Some(k) = DATE_COLUMNS.iter().position(|d| *d == c) {
+                if let Some(ms) = instants[k] {
+                    // Vietnamese time is UTC+7 all year; Excel date-times have no zone.
+                    let local = ExcelDateTime::from_timestamp(ms.div_euclid(1000) + 7 * 3600).map_err(err)?;
+                    ws.write_datetime_with_format(row, c as u16, &local, &when).map_err(err)?;
+                }
             } else if !v.is_empty() {
                 ws.write(row, c as u16, v.as_str()).map_err(err)?;
             }
