@@ -233,7 +233,10 @@ async fn province_admin_manages_own_procedures_only(app: &TestApp) {
         .await
         .unwrap();
     let t = app.token("motcua.tinh").await;
-    app.post_json("/api/v1/dossiers", Some(&t), &submission("56.0002", "H79.05", "counter"), None).await.expect_invalid("agency_code");
+    // A copy of TAM.0003: the counter's checklist is that procedure's.
+    let mut body = submission("TAM.0003", "H79.05", "counter");
+    body["procedure_code"] = json!("56.0002");
+    app.post_json("/api/v1/dossiers", Some(&t), &body, None).await.expect_invalid("agency_code");
 
     // A file mixing its own procedure with a national one applies nothing.
     let mut again = own.clone();

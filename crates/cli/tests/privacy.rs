@@ -333,7 +333,12 @@ async fn every_retried_action_replays_its_first_answer(app: &TestApp) {
     app.act(&stopped, "transfer", &reception, json!({})).await.expect(200);
     twice(app, &stopped, "stop", Auth::Token(&app.token("lanhdao.nhatrang").await), json!({ "reason": "Người nộp đề nghị dừng" })).await;
     let withdrawn = code_of(&create_at_counter(app, BIRTH).await);
-    twice(app, &withdrawn, "withdraw", Auth::Secret(APPLICANT_PHONE), json!({ "reason": "Không còn nhu cầu" })).await;
+    // An applicant's withdrawal first sends a one-time code (202); the action is the call
+    // that carries it.
+    let asked = app.post_as_applicant(&format!("/api/v1/dossiers/{withdrawn}/withdraw"), APPLICANT_PHONE, &json!({ "reason": "Không còn nhu cầu" })).await;
+    assert_eq!(asked.status, 202, "{}", asked.text);
+    let otp = sent_code(app, APPLICANT_PHONE, &withdrawn).await;
+    twice(app, &withdrawn, "withdraw", Auth::Secret(APPLICANT_PHONE), json!({ "reason": "Không còn nhu cầu", "one_time_code": otp })).await;
 }
 
 on_both_backends!(every_retried_action_replays_its_first_answer =>

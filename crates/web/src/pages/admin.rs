@@ -42,6 +42,8 @@ struct Account {
 
 struct AuditLine {
     at: String,
+    /// The instant as RFC 3339, for `<time datetime>`.
+    datetime: String,
     actor: String,
     action: String,
     subject: String,
@@ -173,6 +175,7 @@ async fn audit_lines(state: &AppState, admin: &Admin, before: Option<i64>, limit
         .take(limit as usize)
         .map(|r| AuditLine {
             at: time(r.at),
+            datetime: motcua_store::from_ms(r.at).to_rfc3339(),
             actor: r.actor.strip_prefix("user:").and_then(|i| i.parse::<i64>().ok()).and_then(|i| names.get(&i).cloned()).unwrap_or(r.actor),
             action: r.action,
             subject: r.subject,
