@@ -3,8 +3,12 @@
 //! after the header timeout; neither keeps the real server (`motcua serve`) from exiting
 //! on SIGTERM within its grace period. Timeouts are set short by flags.
 
+#[macro_use]
+mod common;
+
+use common::serve_binary;
 use motcua_store::{Store, StoreOptions};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -29,25 +33,8 @@ async fn start(header_timeout_secs: u64, shutdown_grace_secs: u64) -> Server {
     let store = Store::connect(&format!("sqlite://{}", dir.join("motcua.db").display()), &StoreOptions::default()).await.unwrap();
     store.migrate().await.unwrap();
     store.close().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
-        .arg(&dir)
-        .args(["--header-timeout-secs", &header_timeout_secs.to_string(), "--shutdown-grace-secs", &shutdown_grace_secs.to_string()])
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starting motcua serve");
-    let server = Server { child, addr: format!("127.0.0.1:{port}"), dir };
-    let http = reqwest::Client::new();
-    for _ in 0..600 {
-        if http.get(format!("http://{}/healthz", server.addr)).send().await.is_ok_and(|r| r.status() == 200) {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not start within 30 s");
+    let (child, base) = serve_binary(&dir, &["--header-timeout-secs", &header_timeout_secs.to_string(), "--shutdown-grace-secs", &shutdown_grace_secs.to_string()]).await;
+    Server { child, addr: base.trim_start_matches("http://").to_string(), dir }
 }
 
 /// Reads until the server closes the connection; how long that took (`None` if it was

@@ -10,7 +10,7 @@ use common::*;
 use motcua_store::{Store, StoreOptions};
 use serde_json::json;
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -19,32 +19,9 @@ struct Server {
     base: String,
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 async fn start(db_url: &str, dir: &std::path::Path) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", db_url, "--data-dir"])
-        .arg(dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starting motcua serve");
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    for _ in 0..600 {
-        if client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
-            return Server { child, base };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let mut child = child;
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server did not start within 30 s");
+    let (child, base) = serve_binary(dir, &["--database-url", db_url]).await;
+    Server { child, base }
 }
 
 /// What the server acknowledged: dossier code → the state its last acknowledged action
@@ -114,14 +91,7 @@ async fn acknowledged_work_survives_sigkill(db_url: String, dir: std::path::Path
         let t = match &token {
             Some(t) => t,
             None => {
-                let r = reqwest::Client::new()
-                    .post(format!("{}/api/v1/auth/token", server.base))
-                    .json(&json!({ "username": "motcua.nhatrang", "password": motcua::demo::DEMO_PASSWORD }))
-                    .send()
-                    .await
-                    .unwrap();
-                let v: serde_json::Value = r.json().await.unwrap();
-                token.insert(v["token"].as_str().expect("a token").to_string())
+                token.insert(token_at(&reqwest::Client::new(), &server.base, "motcua.nhatrang").await)
             }
         };
         let before = acked.lock().unwrap().len();
@@ -202,16 +172,7 @@ async fn sigterm_finishes_requests_in_flight_and_exits_cleanly() {
     motcua::demo::seed_users(&store, chrono::Utc::now()).await.unwrap();
     let server = start(&db_url, &dir).await;
     let http = reqwest::Client::new();
-    let token: serde_json::Value = http
-        .post(format!("{}/api/v1/auth/token", server.base))
-        .json(&json!({ "username": "motcua.nhatrang", "password": motcua::demo::DEMO_PASSWORD }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["token"].as_str().unwrap().to_string();
+    let token = token_at(&http, &server.base, "motcua.nhatrang").await;
     let requests: Vec<_> = (0..24)
         .map(|_| {
             let (http, base, token) = (http.clone(), server.base.clone(), token.clone());

@@ -40,31 +40,8 @@ impl Drop for Mount {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 async fn start(dir: &Path) -> (Child, String) {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
-        .arg(dir)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starting motcua serve");
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
-    for _ in 0..600 {
-        if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
-            return (child, base);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let mut child = child;
-    let _ = child.kill();
-    panic!("the server did not start within 30 s");
+    serve_binary(dir, &[]).await
 }
 
 /// Fills the file system holding `dir` with one file, then gives back `slack` bytes so a
@@ -170,16 +147,7 @@ async fn acknowledged_dossiers_survive_a_full_disk() {
     }
     let (mut server, base) = start(&dir).await;
     let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
-    let token: Value = http
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&json!({ "username": "motcua.nhatrang", "password": motcua::demo::DEMO_PASSWORD }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["token"].as_str().expect("a token").to_string();
+    let token = token_at(&http, &base, "motcua.nhatrang").await;
     let procedure: Value = http.get(format!("{base}/api/v1/procedures/{BIRTH}")).send().await.unwrap().json().await.unwrap();
     let paper = procedure["documents"][0]["name"].as_str().expect("a paper of the procedure").to_string();
     let out = Arc::new(Mutex::new(Outcomes::default()));

@@ -169,16 +169,7 @@ async fn terminated_and_refused_postgres_connections_give_503_then_recover() {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server = tokio::spawn(async move { axum::serve(listener, build_router(state)).await.unwrap() });
     let http = reqwest::Client::new();
-    let token: serde_json::Value = http
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&serde_json::json!({ "username": "motcua.nhatrang", "password": motcua::demo::DEMO_PASSWORD }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["token"].as_str().unwrap().to_string();
+    let token = token_at(&http, &base, "motcua.nhatrang").await;
     let write = || http.post(format!("{base}/api/v1/dossiers")).bearer_auth(&token).json(&submission(BIRTH, NHA_TRANG, "counter")).send();
     assert_eq!(write().await.unwrap().status(), 201);
 

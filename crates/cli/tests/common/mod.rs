@@ -559,3 +559,36 @@ pub fn pdf_text(bytes: &[u8]) -> String {
     assert!(out.status.success(), "pdftotext failed");
     String::from_utf8(out.stdout).expect("UTF-8 text").split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// A real `motcua serve` process on a free loopback port with its data in `data_dir` and
+/// `extra` arguments; answers its child and base URL once `/healthz` says 200 (30 s at most).
+pub async fn serve_binary(data_dir: &std::path::Path, extra: &[&str]) -> (std::process::Child, String) {
+    use std::process::{Command, Stdio};
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("its address").port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(data_dir)
+        .args(extra)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting motcua serve");
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    for _ in 0..600 {
+        if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
+            return (child, base);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the server did not start within 30 s");
+}
+
+/// A staff API token from a server at `base` (for tests that drive a real process).
+pub async fn token_at(http: &reqwest::Client, base: &str, username: &str) -> String {
+    let v: Value = http.post(format!("{base}/api/v1/auth/token")).json(&json!({ "username": username, "password": DEMO_PASSWORD })).send().await.expect("token request").json().await.expect("token JSON");
+    v["token"].as_str().expect("a token").to_string()
+}
