@@ -124,7 +124,7 @@ async fn only_the_province_admin_routes_steps(app: &TestApp) {
     assert_eq!(criminal_record_steps(app).await, ["H56.05.01", "H56.05.01", "H56.05.01"], "the province's route takes effect");
     assert_eq!(count(app, "SELECT COUNT(*) FROM audit_log WHERE action = 'route.set' AND subject = 'route:TAM.0001/province_police/56'").await, 1);
     let page = app.send(app.client.get(app.url("/can-bo/quan-tri")).header("Cookie", &province)).await;
-    assert!(page.text.contains("Thủ tục TAM.0001 · loại province_police · địa bàn 56 → H56.05.01"), "{}", page.text);
+    assert!(page.text.contains("Thủ tục TAM.0001 · loại Công an cấp tỉnh · địa bàn 56 → H56.05.01"), "{}", page.text);
     // Other procedures keep the province-wide route.
     let t = app.token("motcua.nhatrang").await;
     let v = app.post_json("/api/v1/dossiers", Some(&t), &submission(BIRTH_INTER_AGENCY, NHA_TRANG, "counter"), None).await.expect(201);
@@ -189,6 +189,11 @@ async fn commune_admin_cannot_rewrite_national_catalogue(app: &TestApp) {
     own["code"] = json!("CL.0001");
     assert_eq!(upload(app, &attacker, &[own]).await.status, 403);
     assert_eq!(count(app, "SELECT COUNT(*) FROM procedures WHERE code = 'CL.0001'").await, 0);
+    // Its page offers neither form, only who does it.
+    let page = app.send(app.client.get(app.url("/can-bo/quan-tri")).header("Cookie", &attacker)).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.text.contains("action=\"/can-bo/quan-tri/thu-tuc\"") && !page.text.contains("action=\"/can-bo/quan-tri/tuyen\""), "{}", page.text);
+    assert!(page.text.contains("do quản trị hệ thống cập nhật"));
 }
 
 on_both_backends!(commune_admin_cannot_rewrite_national_catalogue => commune_admin_cannot_rewrite_national_catalogue_sqlite, commune_admin_cannot_rewrite_national_catalogue_postgres);

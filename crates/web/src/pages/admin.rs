@@ -63,6 +63,8 @@ struct AdminPage {
     audit: Vec<AuditLine>,
     /// Step routes to agencies this administrator manages: procedure, kind, area, agency code.
     routes: Vec<(String, String, String, String)>,
+    /// Province or system level: the catalogue and step routes are theirs to change.
+    province_level: bool,
     notice: Option<String>,
     /// Field name and message of each problem of the form just posted.
     errors: Vec<(String, String)>,
@@ -244,8 +246,9 @@ async fn page(state: &AppState, staff: &Staff) -> Result<AdminPage, ApiError> {
             .await?
             .into_iter()
             .filter(|r| staff.0.system_admin || route_scope.contains(&r.agency_id))
-            .map(|r| (r.procedure_code, r.kind, r.area, r.agency_code))
+            .map(|r| (r.procedure_code, agency_kind_label(&r.kind).map(str::to_string).unwrap_or(r.kind), r.area, r.agency_code))
             .collect(),
+        province_level: admin.level != AdminLevel::Agency,
         notice: None,
         errors: Vec::new(),
         values: HashMap::new(),
@@ -628,8 +631,8 @@ pub async fn save_route(State(state): State<AppState>, staff: WebStaff, Form(f):
             errors.push(("route_procedure".into(), "Không có thủ tục với mã này (để trống hoặc * cho mọi thủ tục)".into()));
         }
         let kind = get("route_kind");
-        if kind.is_empty() || kind.len() > 64 {
-            errors.push(("route_kind".into(), "Nhập loại cơ quan của bước, ví dụ province_police".into()));
+        if !AGENCY_KINDS.contains(&kind.as_str()) {
+            errors.push(("route_kind".into(), "Chọn loại cơ quan của bước, ví dụ Công an tỉnh".into()));
         }
         let area = RouteArea::parse(&get("route_area"));
         let area_province = match &area {
