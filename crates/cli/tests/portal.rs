@@ -33,21 +33,7 @@ fn citizen_cookie(r: &Resp) -> String {
     set.split(';').next().unwrap().to_string()
 }
 
-async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> Resp {
-    let mut rb = app.client.get(app.url(path));
-    if let Some(c) = cookie {
-        rb = rb.header("Cookie", c);
-    }
-    app.send(rb).await
-}
 
-async fn post_form(app: &TestApp, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Resp {
-    let mut rb = app.client.post(app.url(path)).form(fields);
-    if let Some(c) = cookie {
-        rb = rb.header("Cookie", c);
-    }
-    app.send(rb).await
-}
 
 async fn post_multipart(app: &TestApp, path: &str, cookie: Option<&str>, form: reqwest::multipart::Form) -> Resp {
     let mut rb = app.client.post(app.url(path)).multipart(form);
@@ -67,7 +53,7 @@ fn applicant_fields(form: reqwest::multipart::Form, id_number: &str) -> reqwest:
 }
 
 async fn online_submission_goes_through_review_to_a_receipt_and_its_pdf(app: &TestApp) {
-    let form = get(app, FORM, None).await;
+    let form = page_get(app, FORM, None).await;
     assert_eq!(form.status, 200);
     for text in ["Tỉnh, thành phố: <strong>Tỉnh Khánh Hòa</strong>", "Ủy ban nhân dân phường Nha Trang", "Tờ khai đăng ký khai sinh", "tối đa 10 MB", "Kiểm tra lại"] {
         assert!(form.text.contains(text), "form lacks {text:?}");
@@ -108,7 +94,7 @@ async fn online_submission_goes_through_review_to_a_receipt_and_its_pdf(app: &Te
     .await;
     let review_at = location(&fixed);
     assert_eq!(review_at, format!("/nop-ho-so/xem-lai/{draft}"));
-    let review = get(app, &review_at, None).await;
+    let review = page_get(app, &review_at, None).await;
     assert_eq!(review.status, 200);
     for text in ["Kiểm tra lại thông tin", "Phạm Thị Hoa", "056190012345", "to-khai.pdf", "chung-sinh.pdf", "Xác nhận nộp hồ sơ", "Ủy ban nhân dân phường Nha Trang"] {
         assert!(review.text.contains(text), "review lacks {text:?}");
@@ -117,16 +103,16 @@ async fn online_submission_goes_through_review_to_a_receipt_and_its_pdf(app: &Te
 
     // Confirm five times at once (an impatient double tap on a slow link): one dossier,
     // every answer leads to the same receipt.
-    let confirm = || post_form(app, &review_at, None, &[]);
+    let confirm = || page_post(app, &review_at, None, &[]);
     let (a, b, c, d, e) = tokio::join!(confirm(), confirm(), confirm(), confirm(), confirm());
     let receipt_at = format!("/nop-ho-so/bien-nhan/{draft}");
     for a in [&a, &b, &c, &d, &e] {
         assert_eq!(location(a), receipt_at);
-        assert_eq!(get(app, &receipt_at, None).await.status, 200, "every answer's receipt exists");
+        assert_eq!(page_get(app, &receipt_at, None).await.status, 200, "every answer's receipt exists");
     }
     assert_eq!(app.store.count_dossiers().await.unwrap(), before + 1);
 
-    let receipt = get(app, &receipt_at, None).await;
+    let receipt = page_get(app, &receipt_at, None).await;
     assert_eq!(receipt.status, 200);
     let start = receipt.text.find("<strong class=\"code\">").expect("the code") + "<strong class=\"code\">".len();
     let reference = receipt.text[start..].split('<').next().unwrap().to_string();
@@ -157,10 +143,10 @@ async fn online_submission_goes_through_review_to_a_receipt_and_its_pdf(app: &Te
     }
 
     // The lookup opened from the receipt's QR has the code filled in.
-    let lookup = get(app, &format!("/tra-cuu?ma={reference}"), None).await;
+    let lookup = page_get(app, &format!("/tra-cuu?ma={reference}"), None).await;
     assert!(lookup.text.contains(&format!("value=\"{reference}\"")));
     // A receipt is only for a submitted draft; an unknown token finds nothing.
-    assert_eq!(get(app, "/nop-ho-so/bien-nhan/khong-co", None).await.status, 404);
+    assert_eq!(page_get(app, "/nop-ho-so/bien-nhan/khong-co", None).await.status, 404);
 }
 
 on_both_backends!(online_submission_goes_through_review_to_a_receipt_and_its_pdf =>
@@ -176,47 +162,47 @@ async fn latest_code(app: &TestApp, to: &str) -> String {
 }
 
 async fn sign_up(app: &TestApp, name: &str, login: &str, password: &str) -> String {
-    let r = post_form(app, "/tai-khoan/dang-ky", None, &[("name", name), ("login", login), ("password", password), ("password2", password)]).await;
+    let r = page_post(app, "/tai-khoan/dang-ky", None, &[("name", name), ("login", login), ("password", password), ("password2", password)]).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert!(r.text.contains("Nhập mã xác minh"));
     let code = latest_code(app, login).await;
-    let ok = post_form(app, "/tai-khoan/xac-minh", None, &[("login", login), ("code", &code)]).await;
+    let ok = page_post(app, "/tai-khoan/xac-minh", None, &[("login", login), ("code", &code)]).await;
     assert_eq!(location(&ok), "/ho-so-cua-toi?moi=1");
     citizen_cookie(&ok)
 }
 
 async fn citizens_sign_up_with_a_one_time_code_and_sign_in(app: &TestApp) {
     // Bad input: every field named, nothing created.
-    let bad = post_form(app, "/tai-khoan/dang-ky", None, &[("name", ""), ("login", "0905"), ("password", "ngan"), ("password2", "ngan")]).await;
+    let bad = page_post(app, "/tai-khoan/dang-ky", None, &[("name", ""), ("login", "0905"), ("password", "ngan"), ("password2", "ngan")]).await;
     assert_eq!(bad.status, 422);
     for text in ["Nhập họ và tên", "Số điện thoại phải có 10 chữ số", "Mật khẩu cần ít nhất 10 ký tự"] {
         assert!(bad.text.contains(text), "sign-up lacks {text:?}");
     }
 
     let password = "hoa sen nở rộ";
-    let r = post_form(app, "/tai-khoan/dang-ky", None, &[("name", "Lê Văn Tâm"), ("login", "+84 905 333 444"), ("password", password), ("password2", password)]).await;
+    let r = page_post(app, "/tai-khoan/dang-ky", None, &[("name", "Lê Văn Tâm"), ("login", "+84 905 333 444"), ("password", password), ("password2", password)]).await;
     assert_eq!(r.status, 200);
     assert!(r.text.contains("số điện thoại ******3444"), "where the code went, masked");
     let code = latest_code(app, "0905333444").await;
     // Unverified accounts cannot sign in to their dossiers.
-    assert_eq!(get(app, "/ho-so-cua-toi", None).await.status, 303);
+    assert_eq!(page_get(app, "/ho-so-cua-toi", None).await.status, 303);
 
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let w = post_form(app, "/tai-khoan/xac-minh", None, &[("login", "0905333444"), ("code", wrong)]).await;
+    let w = page_post(app, "/tai-khoan/xac-minh", None, &[("login", "0905333444"), ("code", wrong)]).await;
     assert_eq!(w.status, 422);
     assert!(w.text.contains("Còn 4 lần thử"));
-    let ok = post_form(app, "/tai-khoan/xac-minh", None, &[("login", "0905333444"), ("code", &code)]).await;
+    let ok = page_post(app, "/tai-khoan/xac-minh", None, &[("login", "0905333444"), ("code", &code)]).await;
     let cookie = citizen_cookie(&ok);
-    let mine = get(app, &location(&ok), Some(&cookie)).await;
+    let mine = page_get(app, &location(&ok), Some(&cookie)).await;
     assert_eq!(mine.status, 200);
     assert!(mine.text.contains("Lê Văn Tâm") && mine.text.contains("Tài khoản đã được kích hoạt"));
     // A used code does not work twice.
-    let again = post_form(app, "/tai-khoan/xac-minh", None, &[("login", "0905333444"), ("code", &code)]).await;
+    let again = page_post(app, "/tai-khoan/xac-minh", None, &[("login", "0905333444"), ("code", &code)]).await;
     assert_eq!(again.status, 422);
 
     // Signing up again with a taken phone answers the same page and changes nothing.
     let n_codes = app.store.recent_messages(100).await.unwrap().iter().filter(|m| m.topic.starts_with("otp.")).count();
-    let dup = post_form(app, "/tai-khoan/dang-ky", None, &[("name", "Kẻ Giả"), ("login", "0905333444"), ("password", "mat khau khac"), ("password2", "mat khau khac")]).await;
+    let dup = page_post(app, "/tai-khoan/dang-ky", None, &[("name", "Kẻ Giả"), ("login", "0905333444"), ("password", "mat khau khac"), ("password2", "mat khau khac")]).await;
     assert_eq!(dup.status, 200);
     assert!(dup.text.contains("Nhập mã xác minh"));
     let after = app.store.recent_messages(100).await.unwrap();
@@ -224,27 +210,27 @@ async fn citizens_sign_up_with_a_one_time_code_and_sign_in(app: &TestApp) {
     assert!(after[0].topic == "notice.sms" && after[0].payload.contains("Ban da co tai khoan"), "the owner is told instead");
 
     // Sign in: wrong password refused, the right one works, sign-out ends the session.
-    let refused = post_form(app, "/tai-khoan/dang-nhap", None, &[("login", "0905333444"), ("password", "mat khau khac")]).await;
+    let refused = page_post(app, "/tai-khoan/dang-nhap", None, &[("login", "0905333444"), ("password", "mat khau khac")]).await;
     assert_eq!(refused.status, 401);
     assert!(refused.text.contains("không đúng"));
-    let signed = post_form(app, "/tai-khoan/dang-nhap", None, &[("login", "0905333444"), ("password", password), ("next", "/giay-to-cua-toi")]).await;
+    let signed = page_post(app, "/tai-khoan/dang-nhap", None, &[("login", "0905333444"), ("password", password), ("next", "/giay-to-cua-toi")]).await;
     assert_eq!(location(&signed), "/giay-to-cua-toi");
     let cookie2 = citizen_cookie(&signed);
-    let evil = post_form(app, "/tai-khoan/dang-nhap", None, &[("login", "0905333444"), ("password", password), ("next", "//evil.example/")]).await;
+    let evil = page_post(app, "/tai-khoan/dang-nhap", None, &[("login", "0905333444"), ("password", password), ("next", "//evil.example/")]).await;
     assert_eq!(location(&evil), "/ho-so-cua-toi", "no open redirect");
-    post_form(app, "/tai-khoan/dang-xuat", Some(&cookie2), &[]).await;
-    assert_eq!(get(app, "/ho-so-cua-toi", Some(&cookie2)).await.status, 303, "signed out");
+    page_post(app, "/tai-khoan/dang-xuat", Some(&cookie2), &[]).await;
+    assert_eq!(page_get(app, "/ho-so-cua-toi", Some(&cookie2)).await.status, 303, "signed out");
 
     // Forgotten password: a reset code, a new password, the old one no longer works, and
     // every other session ends.
-    let f = post_form(app, "/tai-khoan/quen-mat-khau", None, &[("login", "0905333444")]).await;
+    let f = page_post(app, "/tai-khoan/quen-mat-khau", None, &[("login", "0905333444")]).await;
     assert!(f.text.contains("Đặt lại mật khẩu"));
-    let unknown = post_form(app, "/tai-khoan/quen-mat-khau", None, &[("login", "0905993444")]).await;
+    let unknown = page_post(app, "/tai-khoan/quen-mat-khau", None, &[("login", "0905993444")]).await;
     assert_eq!(unknown.status, f.status);
     assert_eq!(unknown.text.replace("0905993444", "0905333444"), f.text, "the same answer for an unknown account");
     let reset_code = latest_code(app, "0905333444").await;
     let new_password = "mật khẩu mới rất dài";
-    let done = post_form(
+    let done = page_post(
         app,
         "/tai-khoan/dat-lai-mat-khau",
         None,
@@ -252,9 +238,9 @@ async fn citizens_sign_up_with_a_one_time_code_and_sign_in(app: &TestApp) {
     )
     .await;
     citizen_cookie(&done);
-    assert_eq!(get(app, "/ho-so-cua-toi", Some(&cookie)).await.status, 303, "old sessions ended by the reset");
-    assert_eq!(post_form(app, "/tai-khoan/dang-nhap", None, &[("login", "0905333444"), ("password", password)]).await.status, 401);
-    assert_eq!(location(&post_form(app, "/tai-khoan/dang-nhap", None, &[("login", "0905333444"), ("password", new_password)]).await), "/ho-so-cua-toi");
+    assert_eq!(page_get(app, "/ho-so-cua-toi", Some(&cookie)).await.status, 303, "old sessions ended by the reset");
+    assert_eq!(page_post(app, "/tai-khoan/dang-nhap", None, &[("login", "0905333444"), ("password", password)]).await.status, 401);
+    assert_eq!(location(&page_post(app, "/tai-khoan/dang-nhap", None, &[("login", "0905333444"), ("password", new_password)]).await), "/ho-so-cua-toi");
 }
 
 on_both_backends!(citizens_sign_up_with_a_one_time_code_and_sign_in =>
@@ -266,7 +252,7 @@ async fn signed_in_citizens_keep_drafts_see_their_dossiers_and_reuse_documents(a
     let counter = code_of(&create_at_counter(app, BIRTH).await);
 
     // The form is prefilled from the account; a draft is saved and listed.
-    let form = get(app, FORM, Some(&cookie)).await;
+    let form = page_get(app, FORM, Some(&cookie)).await;
     assert!(form.text.contains("value=\"Nguyễn Thị Hạnh\"") && form.text.contains("Lưu nháp"));
     let saved = post_multipart(
         app,
@@ -276,15 +262,15 @@ async fn signed_in_citizens_keep_drafts_see_their_dossiers_and_reuse_documents(a
     )
     .await;
     assert_eq!(location(&saved), "/ho-so-cua-toi?luu=1");
-    let mine = get(app, "/ho-so-cua-toi?luu=1", Some(&cookie)).await;
+    let mine = page_get(app, "/ho-so-cua-toi?luu=1", Some(&cookie)).await;
     assert!(mine.text.contains("Hồ sơ đang soạn") && mine.text.contains("Đăng ký khai sinh") && mine.text.contains("Đã lưu nháp"));
     assert!(mine.text.contains(&counter), "a dossier filed at the counter with the verified phone is listed");
     let draft = mine.text.split("?nhap=").nth(1).and_then(|s| s.split('"').next()).expect("a draft link").to_string();
     // Another visitor cannot open someone's draft.
-    assert_eq!(get(app, &format!("/nop-ho-so/xem-lai/{draft}"), None).await.status, 404);
+    assert_eq!(page_get(app, &format!("/nop-ho-so/xem-lai/{draft}"), None).await.status, 404);
 
     // Continue the draft: the file is still there; submit.
-    let resumed = get(app, &format!("{FORM}?nhap={draft}"), Some(&cookie)).await;
+    let resumed = page_get(app, &format!("{FORM}?nhap={draft}"), Some(&cookie)).await;
     assert!(resumed.text.contains("Đã tải lên: to-khai-hanh.pdf"));
     let next = post_multipart(
         app,
@@ -294,29 +280,29 @@ async fn signed_in_citizens_keep_drafts_see_their_dossiers_and_reuse_documents(a
     )
     .await;
     let review_at = location(&next);
-    let receipt_at = location(&post_form(app, &review_at, Some(&cookie), &[]).await);
-    let receipt = get(app, &receipt_at, Some(&cookie)).await;
+    let receipt_at = location(&page_post(app, &review_at, Some(&cookie), &[]).await);
+    let receipt = page_get(app, &receipt_at, Some(&cookie)).await;
     assert!(receipt.text.contains("Hồ sơ của tôi"));
     let first = app.store.draft(&draft).await.unwrap().unwrap().dossier_id.unwrap();
-    assert!(get(app, "/ho-so-cua-toi", Some(&cookie)).await.text.contains(app.store.dossier_by_id(first).await.unwrap().unwrap().public_id()));
+    assert!(page_get(app, "/ho-so-cua-toi", Some(&cookie)).await.text.contains(app.store.dossier_by_id(first).await.unwrap().unwrap().public_id()));
 
     // The document store lists both files; one downloads as an attachment; another
     // citizen cannot fetch it.
-    let docs = get(app, "/giay-to-cua-toi", Some(&cookie)).await;
+    let docs = page_get(app, "/giay-to-cua-toi", Some(&cookie)).await;
     assert!(docs.text.contains("to-khai-hanh.pdf") && docs.text.contains("chung-sinh-hanh.pdf"));
     let sha = docs.text.split("/giay-to-cua-toi/").nth(1).and_then(|s| s.split('"').next()).expect("a download link").to_string();
-    let dl = get(app, &format!("/giay-to-cua-toi/{sha}"), Some(&cookie)).await;
+    let dl = page_get(app, &format!("/giay-to-cua-toi/{sha}"), Some(&cookie)).await;
     assert_eq!(dl.status, 200);
     assert!(dl.header("content-disposition").is_some_and(|v| v.starts_with("attachment")));
     let other = sign_up(app, "Người Khác", "khac@example.vn", "mat khau nguoi khac").await;
-    assert_eq!(get(app, &format!("/giay-to-cua-toi/{sha}"), Some(&other)).await.status, 404);
-    assert_eq!(get(app, &format!("/ho-so-cua-toi/{counter}"), Some(&other)).await.status, 404, "nobody sees another's dossier");
-    assert!(!get(app, "/ho-so-cua-toi", Some(&other)).await.text.contains(&counter));
-    assert_eq!(get(app, &format!("/ho-so-cua-toi/{counter}"), Some(&cookie)).await.status, 200);
+    assert_eq!(page_get(app, &format!("/giay-to-cua-toi/{sha}"), Some(&other)).await.status, 404);
+    assert_eq!(page_get(app, &format!("/ho-so-cua-toi/{counter}"), Some(&other)).await.status, 404, "nobody sees another's dossier");
+    assert!(!page_get(app, "/ho-so-cua-toi", Some(&other)).await.text.contains(&counter));
+    assert_eq!(page_get(app, &format!("/ho-so-cua-toi/{counter}"), Some(&cookie)).await.status, 200);
 
     // A new submission reuses both stored documents instead of uploading them again; a
     // hash the citizen does not own is refused.
-    let reuse_form = get(app, FORM, Some(&cookie)).await;
+    let reuse_form = page_get(app, FORM, Some(&cookie)).await;
     assert!(reuse_form.text.contains("Hoặc dùng giấy tờ đã có"));
     let all: Vec<String> = docs.text.split("/giay-to-cua-toi/").skip(1).filter_map(|s| s.split('"').next()).map(String::from).collect();
     let refused = post_multipart(app, FORM, Some(&cookie), applicant_fields(reqwest::multipart::Form::new(), "056190012345").text("r0", "ab".repeat(32))).await;
@@ -331,7 +317,7 @@ async fn signed_in_citizens_keep_drafts_see_their_dossiers_and_reuse_documents(a
             .text("r1", all[1].clone()),
     )
     .await;
-    let receipt_at = location(&post_form(app, &location(&reuse), Some(&cookie), &[]).await);
+    let receipt_at = location(&page_post(app, &location(&reuse), Some(&cookie), &[]).await);
     let token = receipt_at.rsplit('/').next().unwrap();
     let second = app.store.draft(token).await.unwrap().unwrap().dossier_id.unwrap();
     let docs2 = app.store.dossier_documents(second).await.unwrap();
@@ -345,11 +331,11 @@ async fn signed_in_citizens_keep_drafts_see_their_dossiers_and_reuse_documents(a
     // Drafts can be deleted by their owner only.
     let save = post_multipart(app, FORM, Some(&cookie), reqwest::multipart::Form::new().text("action", "save").text("name", "nháp")).await;
     assert_eq!(location(&save), "/ho-so-cua-toi?luu=1");
-    let list = get(app, "/ho-so-cua-toi", Some(&cookie)).await;
+    let list = page_get(app, "/ho-so-cua-toi", Some(&cookie)).await;
     let t = list.text.split("?nhap=").nth(1).and_then(|s| s.split('"').next()).unwrap().to_string();
-    post_form(app, &format!("/ho-so-cua-toi/nhap/{t}/xoa"), Some(&other), &[]).await;
+    page_post(app, &format!("/ho-so-cua-toi/nhap/{t}/xoa"), Some(&other), &[]).await;
     assert!(app.store.draft(&t).await.unwrap().is_some(), "not deleted by another citizen");
-    post_form(app, &format!("/ho-so-cua-toi/nhap/{t}/xoa"), Some(&cookie), &[]).await;
+    page_post(app, &format!("/ho-so-cua-toi/nhap/{t}/xoa"), Some(&cookie), &[]).await;
     assert!(app.store.draft(&t).await.unwrap().is_none());
 }
 
@@ -357,11 +343,11 @@ on_both_backends!(signed_in_citizens_keep_drafts_see_their_dossiers_and_reuse_do
     signed_in_citizens_keep_drafts_see_their_dossiers_and_reuse_documents_sqlite, signed_in_citizens_keep_drafts_see_their_dossiers_and_reuse_documents_postgres);
 
 async fn errors_on_pages_are_pages_and_the_api_keeps_json(app: &TestApp) {
-    let page = get(app, "/khong-co-trang-nay", None).await;
+    let page = page_get(app, "/khong-co-trang-nay", None).await;
     assert_eq!(page.status, 404);
     assert!(page.header("content-type").is_some_and(|c| c.starts_with("text/html")));
     assert!(page.text.contains("Không tìm thấy trang") && page.text.contains("Về trang chủ"));
-    let procedure = get(app, "/thu-tuc/9.999999", None).await;
+    let procedure = page_get(app, "/thu-tuc/9.999999", None).await;
     assert_eq!(procedure.status, 404);
     assert!(procedure.text.contains("Không tìm thấy trang"));
     let api = app.get("/api/v1/khong-co", None).await;

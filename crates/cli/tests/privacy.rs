@@ -18,41 +18,27 @@ fn hidden(html: &str, name: &str) -> String {
     html[start..end].to_string()
 }
 
-async fn get_with_cookie(app: &TestApp, path: &str, cookie: Option<&str>) -> Resp {
-    let mut rb = app.client.get(app.url(path));
-    if let Some(c) = cookie {
-        rb = rb.header("Cookie", c);
-    }
-    app.send(rb).await
-}
 
-async fn post_form(app: &TestApp, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Resp {
-    let mut rb = app.client.post(app.url(path)).form(fields);
-    if let Some(c) = cookie {
-        rb = rb.header("Cookie", c);
-    }
-    app.send(rb).await
-}
 
 fn cookie_of(r: &Resp) -> String {
     r.header("set-cookie").unwrap_or_else(|| panic!("no Set-Cookie ({}): {}", r.status, r.text)).split(';').next().unwrap().to_string()
 }
 
 async fn staff_cookie(app: &TestApp, username: &str) -> String {
-    let r = post_form(app, "/dang-nhap", None, &[("username", username), ("password", motcua::demo::DEMO_PASSWORD)]).await;
+    let r = page_post(app, "/dang-nhap", None, &[("username", username), ("password", motcua::demo::DEMO_PASSWORD)]).await;
     assert_eq!(r.status, 303, "{}", r.text);
     cookie_of(&r)
 }
 
 /// Signs a citizen up with a one-time code; returns the session cookie.
 async fn citizen(app: &TestApp, login: &str, password: &str) -> String {
-    let r = post_form(app, "/tai-khoan/dang-ky", None, &[("name", "Nguyễn Thị Hạnh"), ("login", login), ("password", password), ("password2", password)]).await;
+    let r = page_post(app, "/tai-khoan/dang-ky", None, &[("name", "Nguyễn Thị Hạnh"), ("login", login), ("password", password), ("password2", password)]).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let messages = app.store.recent_messages(20).await.unwrap();
     let m = messages.iter().find(|m| m.payload.contains(login) && m.topic.starts_with("otp.")).expect("a code was sent");
     let text: Value = serde_json::from_str(&m.payload).unwrap();
     let code = text["text"].as_str().unwrap().split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a code").to_string();
-    let ok = post_form(app, "/tai-khoan/xac-minh", None, &[("login", login), ("code", &code)]).await;
+    let ok = page_post(app, "/tai-khoan/xac-minh", None, &[("login", login), ("code", &code)]).await;
     assert_eq!(ok.status, 303, "{}", ok.text);
     cookie_of(&ok)
 }
@@ -72,13 +58,13 @@ async fn counter_prefill_does_not_leak_other_agencies_applicants(app: &TestApp) 
 
     let officer = staff_cookie(app, "motcua.nhatrang").await;
     let form = |id: &str| format!("/can-bo/tiep-nhan?co_quan={NHA_TRANG}&thu_tuc={BIRTH}&so_dinh_danh={id}");
-    let foreign = get_with_cookie(app, &form("056185009876"), Some(&officer)).await;
+    let foreign = page_get(app, &form("056185009876"), Some(&officer)).await;
     assert_eq!(foreign.status, 200, "{}", foreign.text);
     for secret in ["Lê Thị Kín Đáo", "0977111222", "kin.dao@example.vn", "Thôn Tân Hải"] {
         assert!(!foreign.text.contains(secret), "another agency's applicant detail {secret:?} was prefilled");
     }
     // The officer's own agency's applicant is still prefilled.
-    let own = get_with_cookie(app, &form(APPLICANT_CCCD), Some(&officer)).await;
+    let own = page_get(app, &form(APPLICANT_CCCD), Some(&officer)).await;
     assert!(own.text.contains(APPLICANT_NAME) && own.text.contains(APPLICANT_PHONE), "prefill within the agency still works");
 }
 
@@ -107,15 +93,15 @@ async fn sign_in_redirect_cannot_leave_the_site(app: &TestApp) {
         ("evil.example", "evil.example"),
     ];
     for (encoded, decoded) in payloads {
-        let page = get_with_cookie(app, &format!("/tai-khoan/dang-nhap?tiep={encoded}"), None).await;
+        let page = page_get(app, &format!("/tai-khoan/dang-nhap?tiep={encoded}"), None).await;
         assert_eq!(page.status, 200, "{encoded}: {}", page.text);
         assert_eq!(hidden(&page.text, "next"), DEFAULT, "{encoded} is not carried into the form");
-        let signed = post_form(app, "/tai-khoan/dang-nhap", None, &[("login", "0911222333"), ("password", "mat khau dai du 1"), ("next", decoded)]).await;
+        let signed = page_post(app, "/tai-khoan/dang-nhap", None, &[("login", "0911222333"), ("password", "mat khau dai du 1"), ("next", decoded)]).await;
         assert_eq!(signed.status, 303, "{decoded:?}: {}", signed.text);
         assert_eq!(signed.header("location"), Some(DEFAULT), "{decoded:?} must not be followed");
     }
     // A path on this site is followed.
-    let signed = post_form(app, "/tai-khoan/dang-nhap", None, &[("login", "0911222333"), ("password", "mat khau dai du 1"), ("next", "/giay-to-cua-toi")]).await;
+    let signed = page_post(app, "/tai-khoan/dang-nhap", None, &[("login", "0911222333"), ("password", "mat khau dai du 1"), ("next", "/giay-to-cua-toi")]).await;
     assert_eq!(signed.header("location"), Some("/giay-to-cua-toi"));
     // Staff sign-in has no redirect parameter: it always lands on the staff home page.
     let staff = app.send(app.client.post(app.url("/dang-nhap?tiep=//evil.example")).form(&[("username", "motcua.nhatrang"), ("password", motcua::demo::DEMO_PASSWORD), ("next", "//evil.example")])).await;
@@ -150,7 +136,7 @@ async fn officers_internal_notes_never_reach_the_applicant(app: &TestApp) {
     // The applicant, by the API and by the lookup page, sees that the dossier moved, not why or to whom.
     let api = app.get_as_applicant(&format!("/api/v1/dossiers/{code}"), APPLICANT_PHONE).await;
     let view = api.expect(200);
-    let page = post_form(app, "/tra-cuu", None, &[("code", &code), ("secret", APPLICANT_PHONE)]).await;
+    let page = page_post(app, "/tra-cuu", None, &[("code", &code), ("secret", APPLICANT_PHONE)]).await;
     assert_eq!(page.status, 200);
     for (what, text) in [("API", api.text.as_str()), ("lookup page", page.text.as_str())] {
         for n in ["NỘI-BỘ-1", "NỘI-BỘ-2", "NỘI-BỘ-3", "NỘI-BỘ-4", colleague_name.as_str(), "assignee", "step_outcome"] {
@@ -182,14 +168,14 @@ async fn personal_data_is_never_cached(app: &TestApp) {
         assert!(r.status < 400, "{what}: {} {}", r.status, r.text);
         assert_eq!(r.header("cache-control"), Some("no-store"), "{what} must not be cached");
     };
-    no_store(&get_with_cookie(app, &format!("/can-bo/ho-so/{code}"), Some(&officer)).await, "staff dossier page");
-    no_store(&get_with_cookie(app, &format!("/can-bo/ho-so/{reference}/tep/{file_id}"), Some(&officer)).await, "a dossier's file");
-    no_store(&get_with_cookie(app, &format!("/can-bo/ho-so/{code}/mau/01"), Some(&officer)).await, "a dossier's form (PDF)");
-    no_store(&get_with_cookie(app, "/can-bo", Some(&officer)).await, "staff list");
-    no_store(&post_form(app, "/tra-cuu", None, &[("code", &code), ("secret", APPLICANT_PHONE)]).await, "lookup result");
-    no_store(&get_with_cookie(app, "/ho-so-cua-toi", Some(&citizen)).await, "citizen's dossiers");
-    no_store(&get_with_cookie(app, &format!("/ho-so-cua-toi/{code}"), Some(&citizen)).await, "citizen's dossier");
-    no_store(&get_with_cookie(app, "/giay-to-cua-toi", Some(&citizen)).await, "citizen's documents");
+    no_store(&page_get(app, &format!("/can-bo/ho-so/{code}"), Some(&officer)).await, "staff dossier page");
+    no_store(&page_get(app, &format!("/can-bo/ho-so/{reference}/tep/{file_id}"), Some(&officer)).await, "a dossier's file");
+    no_store(&page_get(app, &format!("/can-bo/ho-so/{code}/mau/01"), Some(&officer)).await, "a dossier's form (PDF)");
+    no_store(&page_get(app, "/can-bo", Some(&officer)).await, "staff list");
+    no_store(&page_post(app, "/tra-cuu", None, &[("code", &code), ("secret", APPLICANT_PHONE)]).await, "lookup result");
+    no_store(&page_get(app, "/ho-so-cua-toi", Some(&citizen)).await, "citizen's dossiers");
+    no_store(&page_get(app, &format!("/ho-so-cua-toi/{code}"), Some(&citizen)).await, "citizen's dossier");
+    no_store(&page_get(app, "/giay-to-cua-toi", Some(&citizen)).await, "citizen's documents");
     no_store(&app.get(&format!("/api/v1/dossiers/{code}"), Some(&reception)).await, "API dossier");
     no_store(&app.get_as_applicant(&format!("/api/v1/dossiers/{code}"), APPLICANT_PHONE).await, "API dossier for the applicant");
     no_store(&app.get("/api/v1/dossiers", Some(&reception)).await, "API list");
@@ -213,11 +199,11 @@ async fn anonymous_submission_cannot_plant_files_in_a_citizens_store(app: &TestA
     let row = app.store.dossier_by_public_id(planted["reference"].as_str().unwrap()).await.unwrap().unwrap();
     let planted_sha = app.store.dossier_documents(row.id).await.unwrap()[0].sha256.clone();
 
-    let store = get_with_cookie(app, "/giay-to-cua-toi", Some(&victim)).await;
+    let store = page_get(app, "/giay-to-cua-toi", Some(&victim)).await;
     assert_eq!(store.status, 200);
     assert!(!store.text.contains(&planted_sha) && !store.text.contains("giay-to-0.pdf"), "the planted file is not in the store");
-    assert_eq!(get_with_cookie(app, &format!("/giay-to-cua-toi/{planted_sha}"), Some(&victim)).await.status, 404);
-    let form = get_with_cookie(app, &format!("/nop-ho-so/{BIRTH}"), Some(&victim)).await;
+    assert_eq!(page_get(app, &format!("/giay-to-cua-toi/{planted_sha}"), Some(&victim)).await.status, 404);
+    let form = page_get(app, &format!("/nop-ho-so/{BIRTH}"), Some(&victim)).await;
     assert!(!form.text.contains(&planted_sha), "nor offered for reuse");
 
     // A result issued to the holder of the phone does enter it once returned.
@@ -229,7 +215,7 @@ async fn anonymous_submission_cannot_plant_files_in_a_citizens_store(app: &TestA
     app.act(&code, "return-result", &reception, json!({ "method": "online" })).await.expect(200);
     let row = app.store.dossier_by_public_id(&code).await.unwrap().unwrap();
     let result = app.store.dossier_documents(row.id).await.unwrap().into_iter().find(|d| d.role == "result").expect("a result");
-    let store = get_with_cookie(app, "/giay-to-cua-toi", Some(&victim)).await;
+    let store = page_get(app, "/giay-to-cua-toi", Some(&victim)).await;
     assert!(store.text.contains(&result.sha256), "the returned result is in the store");
 }
 

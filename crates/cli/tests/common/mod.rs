@@ -592,3 +592,21 @@ pub async fn token_at(http: &reqwest::Client, base: &str, username: &str) -> Str
     let v: Value = http.post(format!("{base}/api/v1/auth/token")).json(&json!({ "username": username, "password": DEMO_PASSWORD })).send().await.expect("token request").json().await.expect("token JSON");
     v["token"].as_str().expect("a token").to_string()
 }
+
+/// A page request with an optional session cookie.
+pub async fn page_get(app: &TestApp, path: &str, cookie: Option<&str>) -> Resp {
+    let mut rb = app.client.get(app.url(path));
+    if let Some(c) = cookie {
+        rb = rb.header("Cookie", c);
+    }
+    app.send(rb).await
+}
+
+/// A form post to a page with an optional session cookie.
+pub async fn page_post(app: &TestApp, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Resp {
+    let mut rb = app.client.post(app.url(path)).form(fields);
+    if let Some(c) = cookie {
+        rb = rb.header("Cookie", c);
+    }
+    app.send(rb).await
+}
