@@ -148,12 +148,6 @@ impl Store {
         Ok(())
     }
 
-    /// Whether an account is a system administrator.
-    pub async fn is_system_admin(&self, user_id: i64) -> Result<bool, StoreError> {
-        let v: Option<i64> = sqlx::query_scalar("SELECT system_admin FROM users WHERE id = $1").bind(user_id).fetch_optional(&self.read).await?;
-        Ok(v == Some(1))
-    }
-
     /// The owner of a procedure, if it exists.
     pub async fn procedure_owner(&self, code: &str) -> Result<Option<ProcedureOwner>, StoreError> {
         let v: Option<String> = sqlx::query_scalar("SELECT owner FROM procedures WHERE code = $1").bind(code).fetch_optional(&self.read).await?;
