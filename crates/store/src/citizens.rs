@@ -125,6 +125,39 @@ fn dossier_code_hash(dossier_id: i64, purpose: &str, code: &str) -> String {
     hex::encode(Sha256::digest(format!("dossier:{dossier_id}:{purpose}:{code}").as_bytes()))
 }
 
+/// Which table holds a kind of one-time code, and the column naming its owner: a
+/// citizen's account codes, or the codes sent to a dossier's applicant.
+#[derive(Clone, Copy)]
+enum CodeHolder {
+    Citizen,
+    Dossier,
+}
+
+impl CodeHolder {
+    fn table(self) -> (&'static str, &'static str) {
+        match self {
+            CodeHolder::Citizen => ("one_time_codes", "citizen_id"),
+            CodeHolder::Dossier => ("dossier_codes", "dossier_id"),
+        }
+    }
+}
+
+/// Checks a code against the live one of `owner` inside `tx`: a right one expires (kept for
+/// the resend interval), a wrong one costs one of the five attempts.
+async fn consume_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, holder: CodeHolder, owner: i64, purpose: &str, hash: &str, now: Instant) -> Result<CodeCheck, StoreError> {
+    let (table, column) = holder.table();
+    let row: Option<(String, i64, i64)> =
+        sqlx::query_as(&format!("SELECT code_hash, expires_at, attempts FROM {table} WHERE {column} = $1 AND purpose = $2")).bind(owner).bind(purpose).fetch_optional(&mut **tx).await?;
+    let Some((stored, expires_at, attempts)) = row else { return Ok(CodeCheck::NoLiveCode) };
+    if expires_at <= ms(now) || attempts >= CODE_MAX_ATTEMPTS {
+        return Ok(CodeCheck::NoLiveCode);
+    }
+    let right = stored == hash;
+    let change = if right { "expires_at = 0" } else { "attempts = attempts + 1" };
+    sqlx::query(&format!("UPDATE {table} SET {change} WHERE {column} = $1 AND purpose = $2")).bind(owner).bind(purpose).execute(&mut **tx).await?;
+    Ok(if right { CodeCheck::Accepted } else { CodeCheck::Wrong { attempts_left: CODE_MAX_ATTEMPTS - attempts - 1 } })
+}
+
 /// A fresh unguessable token (sessions, drafts).
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -194,30 +227,7 @@ impl Store {
     /// Records a one-time code and queues its message in one transaction. Returns false,
     /// sending nothing, when the previous code went out less than a minute ago.
     pub async fn issue_code(&self, citizen_id: i64, purpose: CodePurpose, code: &str, login: &Login, message: &str, now: Instant) -> Result<bool, StoreError> {
-        let mut tx = self.write.begin().await?;
-        let last: Option<i64> = sqlx::query_scalar("SELECT sent_at FROM one_time_codes WHERE citizen_id = $1 AND purpose = $2")
-            .bind(citizen_id)
-            .bind(purpose.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if !may_resend(last.map(from_ms), now) {
-            return Ok(false);
-        }
-        sqlx::query(
-            "INSERT INTO one_time_codes (citizen_id, purpose, code_hash, sent_at, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0) \
-             ON CONFLICT (citizen_id, purpose) DO UPDATE SET code_hash = excluded.code_hash, sent_at = excluded.sent_at, \
-             expires_at = excluded.expires_at, attempts = 0",
-        )
-        .bind(citizen_id)
-        .bind(purpose.as_str())
-        .bind(code_hash(citizen_id, purpose, code))
-        .bind(ms(now))
-        .bind(ms(now + chrono::Duration::minutes(CODE_TTL_MINUTES)))
-        .execute(&mut *tx)
-        .await?;
-        queue(&mut tx, login, "otp", message, now).await?;
-        tx.commit().await?;
-        Ok(true)
+        self.issue_in(CodeHolder::Citizen, citizen_id, purpose.as_str(), &code_hash(citizen_id, purpose, code), login, message, now).await
     }
 
     /// Queues a plain message to a contact (SMS or e-mail by the kind of contact).
@@ -228,61 +238,52 @@ impl Store {
         Ok(())
     }
 
-    /// Checks a code: a right one is used up (and verifies the account for `Verify`); a
-    /// wrong one costs one of the five attempts.
+    /// Checks a code: a right one is used up (and verifies the account); a wrong one costs
+    /// one of the five attempts.
     pub async fn consume_code(&self, citizen_id: i64, purpose: CodePurpose, code: &str, now: Instant) -> Result<CodeCheck, StoreError> {
         let mut tx = self.write.begin().await?;
-        let row: Option<(String, i64, i64)> =
-            sqlx::query_as("SELECT code_hash, expires_at, attempts FROM one_time_codes WHERE citizen_id = $1 AND purpose = $2")
-                .bind(citizen_id)
-                .bind(purpose.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((hash, expires_at, attempts)) = row else { return Ok(CodeCheck::NoLiveCode) };
-        if expires_at <= ms(now) || attempts >= CODE_MAX_ATTEMPTS {
-            return Ok(CodeCheck::NoLiveCode);
+        let check = consume_in(&mut tx, CodeHolder::Citizen, citizen_id, purpose.as_str(), &code_hash(citizen_id, purpose, code), now).await?;
+        if check == CodeCheck::Accepted {
+            sqlx::query("UPDATE citizens SET verified_at = $1 WHERE id = $2 AND verified_at IS NULL").bind(ms(now)).bind(citizen_id).execute(&mut *tx).await?;
         }
-        if hash != code_hash(citizen_id, purpose, code) {
-            sqlx::query("UPDATE one_time_codes SET attempts = attempts + 1 WHERE citizen_id = $1 AND purpose = $2")
-                .bind(citizen_id)
-                .bind(purpose.as_str())
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            return Ok(CodeCheck::Wrong { attempts_left: CODE_MAX_ATTEMPTS - attempts - 1 });
-        }
-        // Expiring rather than deleting keeps `sent_at` for the resend interval.
-        sqlx::query("UPDATE one_time_codes SET expires_at = 0 WHERE citizen_id = $1 AND purpose = $2")
-            .bind(citizen_id)
-            .bind(purpose.as_str())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE citizens SET verified_at = $1 WHERE id = $2 AND verified_at IS NULL").bind(ms(now)).bind(citizen_id).execute(&mut *tx).await?;
         tx.commit().await?;
-        Ok(CodeCheck::Accepted)
+        Ok(check)
     }
 
     /// Records a dossier's one-time code (for `purpose`, e.g. `withdraw`) and queues its
     /// message to the applicant's contact in one transaction, under the same rules as
     /// citizens' codes. Returns false, sending nothing, within a minute of the last one.
     pub async fn issue_dossier_code(&self, dossier_id: i64, purpose: &str, code: &str, to: &Login, message: &str, now: Instant) -> Result<bool, StoreError> {
+        self.issue_in(CodeHolder::Dossier, dossier_id, purpose, &dossier_code_hash(dossier_id, purpose, code), to, message, now).await
+    }
+
+    /// Checks a dossier's one-time code: a right one is used up, a wrong one costs one of
+    /// the five attempts.
+    pub async fn consume_dossier_code(&self, dossier_id: i64, purpose: &str, code: &str, now: Instant) -> Result<CodeCheck, StoreError> {
         let mut tx = self.write.begin().await?;
-        let last: Option<i64> = sqlx::query_scalar("SELECT sent_at FROM dossier_codes WHERE dossier_id = $1 AND purpose = $2")
-            .bind(dossier_id)
-            .bind(purpose)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let check = consume_in(&mut tx, CodeHolder::Dossier, dossier_id, purpose, &dossier_code_hash(dossier_id, purpose, code), now).await?;
+        tx.commit().await?;
+        Ok(check)
+    }
+
+    /// One code for `owner` in `holder`'s table, replacing the last, and its message, in one
+    /// transaction; nothing within a minute of the last one.
+    #[allow(clippy::too_many_arguments)]
+    async fn issue_in(&self, holder: CodeHolder, owner: i64, purpose: &str, hash: &str, to: &Login, message: &str, now: Instant) -> Result<bool, StoreError> {
+        let (table, column) = holder.table();
+        let mut tx = self.write.begin().await?;
+        let last: Option<i64> = sqlx::query_scalar(&format!("SELECT sent_at FROM {table} WHERE {column} = $1 AND purpose = $2")).bind(owner).bind(purpose).fetch_optional(&mut *tx).await?;
         if !may_resend(last.map(from_ms), now) {
             return Ok(false);
         }
-        sqlx::query(
-            "INSERT INTO dossier_codes (dossier_id, purpose, code_hash, sent_at, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0) \
-             ON CONFLICT (dossier_id, purpose) DO UPDATE SET code_hash = excluded.code_hash, sent_at = excluded.sent_at, \
-             expires_at = excluded.expires_at, attempts = 0",
-        )
-        .bind(dossier_id)
+        sqlx::query(&format!(
+            "INSERT INTO {table} ({column}, purpose, code_hash, sent_at, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0) \
+             ON CONFLICT ({column}, purpose) DO UPDATE SET code_hash = excluded.code_hash, sent_at = excluded.sent_at, \
+             expires_at = excluded.expires_at, attempts = 0"
+        ))
+        .bind(owner)
         .bind(purpose)
-        .bind(dossier_code_hash(dossier_id, purpose, code))
+        .bind(hash)
         .bind(ms(now))
         .bind(ms(now + chrono::Duration::minutes(CODE_TTL_MINUTES)))
         .execute(&mut *tx)
@@ -290,27 +291,6 @@ impl Store {
         queue(&mut tx, to, "otp", message, now).await?;
         tx.commit().await?;
         Ok(true)
-    }
-
-    /// Checks a dossier's one-time code: a right one is used up, a wrong one costs one of
-    /// the five attempts.
-    pub async fn consume_dossier_code(&self, dossier_id: i64, purpose: &str, code: &str, now: Instant) -> Result<CodeCheck, StoreError> {
-        let mut tx = self.write.begin().await?;
-        let row: Option<(String, i64, i64)> = sqlx::query_as("SELECT code_hash, expires_at, attempts FROM dossier_codes WHERE dossier_id = $1 AND purpose = $2")
-            .bind(dossier_id)
-            .bind(purpose)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some((hash, expires_at, attempts)) = row else { return Ok(CodeCheck::NoLiveCode) };
-        if expires_at <= ms(now) || attempts >= CODE_MAX_ATTEMPTS {
-            return Ok(CodeCheck::NoLiveCode);
-        }
-        let right = hash == dossier_code_hash(dossier_id, purpose, code);
-        // A right code expires (kept for the resend interval); a wrong one costs an attempt.
-        let update = if right { "UPDATE dossier_codes SET expires_at = 0 WHERE dossier_id = $1 AND purpose = $2" } else { "UPDATE dossier_codes SET attempts = attempts + 1 WHERE dossier_id = $1 AND purpose = $2" };
-        sqlx::query(update).bind(dossier_id).bind(purpose).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(if right { CodeCheck::Accepted } else { CodeCheck::Wrong { attempts_left: CODE_MAX_ATTEMPTS - attempts - 1 } })
     }
 
     /// Sets a new password and ends every session of the account.
