@@ -175,6 +175,10 @@ async fn the_lookup_says_what_to_do_next_and_lets_the_applicant_withdraw(app: &T
     assert_eq!(sent.status, 200, "{}", sent.text);
     assert!(sent.text.contains("Mã xác nhận rút hồ sơ đã được gửi tới số điện thoại ******"), "{}", sent.text);
     assert_eq!(app.dossier(&code, &reception).await["state"], "supplement_requested");
+    // The step that takes the code does not ask for the phone again.
+    let form = &sent.text[sent.text.find("action=\"/tra-cuu/rut-ho-so\"").expect("the code step")..];
+    let form = &form[..form.find("</form>").expect("form end")];
+    assert!(form.contains(&format!("<input type=\"hidden\" name=\"secret\" value=\"{APPLICANT_PHONE}\">")) && form.contains("name=\"one_time_code\""), "{form}");
     let otp = sent_code(app, APPLICANT_PHONE, "rut ho so").await;
     let done = withdraw_with(APPLICANT_PHONE, "Gia đình đã nộp ở nơi khác", otp).await;
     assert_eq!(done.status, 200, "{}", done.text);

@@ -1015,6 +1015,10 @@ async fn withdraw(State(state): State<AppState>, Form(f): Form<WithdrawForm>) ->
         Ok(mut page) => {
             page.withdraw_code_sent = code_sent && page.can_withdraw;
             page.withdraw_reason = if code_sent { reason } else { String::new() };
+            // Proven a moment ago: the step that takes the code does not ask for it again.
+            if page.withdraw_code_sent && page.known_secret.is_none() {
+                page.known_secret = Some(f.secret.trim().to_string());
+            }
             (status, render(page)).into_response()
         }
         Err(e) => e.into_response(),
