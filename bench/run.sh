@@ -6,6 +6,10 @@
 #   DB_CONNECTIONS (server pool size, default 8), DOSSIERS (extra generated dossiers
 #   before the run, default 0; 1000000 for the memory
 #   figure), PG_ADMIN (default postgres://postgres@127.0.0.1:5432/postgres).
+#   BASELINE: another motcua binary (an earlier commit's release build) to measure side
+#   by side with this one in the same run, in the order baseline, current, current,
+#   baseline per backend (drift cancels out); prints each test's ratio current/baseline.
+#   The database ceilings are then skipped (the baseline is the reference).
 # Needs: wrk, curl, python3, sqlite3, psql and pgbench (Debian: wrk sqlite3 postgresql-client postgresql-contrib).
 # Everything targets 127.0.0.1 and stops by itself.
 set -euo pipefail
@@ -19,7 +23,9 @@ PG_BASE=${PG_ADMIN%/*}
 OUT=bench/out
 mkdir -p "$OUT"
 cargo build --release -q -p motcua
-BIN=target/release/motcua
+CURRENT=target/release/motcua
+BIN=$CURRENT
+LABEL=""
 SUMMARY=$OUT/summary.txt
 : > "$SUMMARY"
 
@@ -28,7 +34,7 @@ wrk_line() { # name file
   rps=$(awk '/Requests\/sec/ {print $2}' "$2")
   p50=$(awk '$1=="50%" {print $2}' "$2")
   p99=$(awk '$1=="99%" {print $2}' "$2")
-  printf '%-28s %10s req/s   p50 %-9s p99 %-9s\n' "$1" "$rps" "$p50" "$p99" | tee -a "$SUMMARY"
+  printf '%-40s %10s req/s   p50 %-9s p99 %-9s\n' "$LABEL$1" "$rps" "$p50" "$p99" | tee -a "$SUMMARY"
 }
 
 run_backend() {
@@ -70,10 +76,12 @@ run_backend() {
 
   local total
   if [ "$backend" = sqlite ]; then total=$(sqlite3 "$dir/motcua.db" "SELECT COUNT(*) FROM dossiers"); else total=$(psql -qAt "$url" -c "SELECT COUNT(*) FROM dossiers"); fi
-  echo "$backend server memory with $total dossiers: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status) peak RSS, $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status) now" | tee -a "$SUMMARY"
+  echo "$LABEL$backend server memory with $total dossiers: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status) peak RSS, $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status) now" | tee -a "$SUMMARY"
   kill -TERM $pid; wait $pid || true
 
-  if [ "$backend" = sqlite ]; then
+  if [ -n "${BASELINE:-}" ]; then
+    :
+  elif [ "$backend" = sqlite ]; then
     python3 bench/sqlite_insert_loop.py "$dir/bare.db" "$DURATION" | tee -a "$SUMMARY"
   else
     local bare="$PG_BASE/${db_name}_bare"
@@ -88,15 +96,53 @@ run_backend() {
     pgbench -q -i -s 10 "$bare" > /dev/null 2>&1
     pgbench -n -S -c "$CONNECTIONS" -j 2 -T "$DURATION" "$bare" > "$OUT/pg-select-ceiling.txt" 2>&1
     echo "postgres pgbench primary-key SELECT: $(awk '/^tps/ {print $3}' "$OUT/pg-select-ceiling.txt") tx/s" | tee -a "$SUMMARY"
-    psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db_name" -c "DROP DATABASE IF EXISTS ${db_name}_bare"
+    psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS ${db_name}_bare"
   fi
+  if [ "$backend" = postgres ]; then psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db_name"; fi
   rm -rf "$dir"
 }
 
+# One backend measured with the baseline and the current binary, ABBA.
+side_by_side() {
+  local backend=$1
+  for who in baseline current current baseline; do
+    if [ $who = baseline ]; then BIN=$BASELINE; else BIN=$CURRENT; fi
+    LABEL="[$who] "
+    run_backend "$backend"
+  done
+  LABEL=""
+}
+
+run() {
+  if [ -n "${BASELINE:-}" ]; then side_by_side "$1"; else run_backend "$1"; fi
+}
+
 case "$WHICH" in
-  sqlite) run_backend sqlite ;;
-  postgres) run_backend postgres ;;
-  all) run_backend sqlite; run_backend postgres ;;
+  sqlite) run sqlite ;;
+  postgres) run postgres ;;
+  all) run sqlite; run postgres ;;
   *) echo "usage: $0 [sqlite|postgres|all]" >&2; exit 2 ;;
 esac
+if [ -n "${BASELINE:-}" ]; then
+  # Mean of each side's two runs, and the ratio current / baseline (1.00: the same).
+  python3 - "$SUMMARY" <<'PY' | tee -a "$SUMMARY"
+import re, sys, collections
+runs = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    m = re.match(r"\[(baseline|current)\] (.+?)\s+([0-9.]+) req/s\s+p50 (\S+)\s+p99 (\S+)", line)
+    if m:
+        runs[(m.group(2).strip(), m.group(1))].append((float(m.group(3)), m.group(5)))
+def ms(v):
+    n = float(re.match(r"[0-9.]+", v).group(0))
+    return n / 1000 if v.endswith("us") else n * 1000 if v.endswith("s") and not v.endswith("ms") else n
+print("\ntest                                   baseline req/s  current req/s  ratio   p99 baseline / current (ms)")
+for test in dict.fromkeys(t for t, _ in runs):
+    b, c = runs[(test, "baseline")], runs[(test, "current")]
+    if not b or not c:
+        continue
+    rb, rc = sum(x for x, _ in b) / len(b), sum(x for x, _ in c) / len(c)
+    pb, pc = sum(ms(p) for _, p in b) / len(b), sum(ms(p) for _, p in c) / len(c)
+    print(f"{test:<38} {rb:>14.0f} {rc:>14.0f}  {rc / rb:5.2f}   {pb:6.1f} / {pc:.1f}")
+PY
+fi
 echo "summary in $SUMMARY"

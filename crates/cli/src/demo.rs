@@ -8,10 +8,12 @@
 use crate::reference::{import_catalogue, load_units, PROCEDURES_JSON};
 use anyhow::{Context, Result};
 use chrono::{Datelike, Duration, NaiveTime, Weekday};
-use motcua_core::calendar::{DeadlineRules, WorkCalendar};
+use motcua_core::calendar::DeadlineRules;
 use motcua_core::dossier::{decide, Action, Actor, Channel, Delivery, DossierFacts, Grant, Role, State, SupplementItem};
 use motcua_core::ids::{AgencyCode, DossierCodeFormat};
 use motcua_core::time::{from_local, to_local, Instant};
+use motcua_app::ports::ManualClock;
+use motcua_app::{App, AppError};
 use motcua_store::{ActionContext, AgencyRow, DossierRow, NewAgency, NewDossier, ProcedureRow, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -197,8 +199,14 @@ pub async fn receivable_pairs(store: &Store, agencies: &[AgencyRow], now: Instan
     Ok(pairs)
 }
 
-/// Creates `count` dossiers spread over the last `days` days, in every state.
-pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], cal: &WorkCalendar, count: usize, days: i64, now: Instant, seed: u64) -> Result<usize> {
+/// Creates `count` dossiers spread over the last `days` days, in every state. Each is
+/// created as submitted, then every later action goes through the application's use case
+/// (`motcua_app::actions::perform`) at its moment in the past, on `clock`, exactly as an
+/// officer's would.
+pub async fn seed_dossiers(app: &App, clock: &ManualClock, agencies: &[AgencyRow], count: usize, days: i64, now: Instant, seed: u64) -> Result<usize> {
+    let store = &app.store;
+    let national = app.national_calendar();
+    let cal = &*national;
     let mut rng = StdRng::seed_from_u64(seed);
     let rules = DeadlineRules::default();
     let format = DossierCodeFormat::default();
@@ -247,20 +255,34 @@ pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], cal: &WorkCale
         }
         let path = plan_to(target, steps.len(), &mut rng);
         plan.extend(path);
-        // Run the plan until the target or until the simulated time reaches today.
-        let mut transitions = Vec::new();
-        let mut times = Vec::new();
-        let mut labels = Vec::new();
-        for action in plan {
+        // The submission creates the dossier; the rest of the plan runs until the target,
+        // a refusal, or the simulated time reaching today.
+        let mut actions = plan.into_iter().peekable();
+        let submitted = match actions.next_if(|a| matches!(a, Action::Submit)) {
+            Some(submit) => {
+                // The time the submission took, drawn as for every action, so that a seed
+                // gives the same demo as it always has.
+                let _ = rng.gen_range(0.2..1.3);
+                Some(decide(&facts, &Actor::Applicant, &submit, t, cal, &rules)?)
+            }
+            None => None,
+        };
+        let ctx = ActionContext { actor: "applicant", now: t, agency_code: &agency_code, code_format: &format };
+        let mut row: DossierRow = store.create_dossier(&new, submitted.as_slice(), &ctx, None).await?.dossier;
+        if submitted.is_none() {
+            made += 1;
+            continue;
+        }
+        for action in actions {
+            facts = row.facts()?;
             let budget = facts.current_step.and_then(|s| steps.get(s)).map(|s| s.budget_minutes).unwrap_or(120);
             let spent = (budget as f64 * rng.gen_range(0.2..1.3)) as i64;
-            let next_t = if transitions.is_empty() { t } else { cal.add_working_minutes(t, spent.max(10)) };
+            let next_t = cal.add_working_minutes(t, spent.max(10));
             if next_t >= now {
                 break;
             }
-            // The applicant submits (an officer only enters a counter submission); online
-            // applicants also supply their own papers.
-            let by_applicant = matches!(action, Action::Submit) || (matches!(action, Action::Supply { .. }) && channel == Channel::Online);
+            // Online applicants supply their own papers.
+            let by_applicant = matches!(action, Action::Supply { .. }) && channel == Channel::Online;
             let who = if by_applicant { Actor::Applicant } else { staff.clone() };
             let step = facts.current_step.and_then(|s| steps.get(s));
             let label = match (by_applicant, step, &action) {
@@ -272,25 +294,14 @@ pub async fn seed_dossiers(store: &Store, agencies: &[AgencyRow], cal: &WorkCale
                 ) => holder(step.role, step.agency_id),
                 _ => holder(Role::Reception, agency.id),
             };
-            match decide(&facts, &who, &action, next_t, cal, &rules) {
-                Ok(tr) => {
-                    facts = tr.next.clone();
-                    transitions.push(tr);
-                    labels.push(label);
-                    times.push(next_t);
-                    t = next_t;
-                }
-                Err(_) => break,
+            clock.set(next_t);
+            match motcua_app::actions::perform(app, &row, &who, &label, &action, None).await {
+                Ok(out) => row = out.dossier,
+                // A step the rules refuse at that moment ends this dossier's story there.
+                Err(AppError::Conflict(_) | AppError::Forbidden(_) | AppError::Invalid(_)) => break,
+                Err(e) => return Err(e.into()),
             }
-        }
-        // The first transitions are written with the dossier, the rest one action at a time.
-        let first = transitions.len().min(1);
-        let first_label = labels.first().map(String::as_str).unwrap_or("applicant");
-        let ctx = ActionContext { actor: first_label, now: times.first().copied().unwrap_or(t), agency_code: &agency_code, code_format: &format };
-        let mut row: DossierRow = store.create_dossier(&new, &transitions[..first], &ctx, None).await?.dossier;
-        for ((tr, at), label) in transitions.iter().zip(&times).zip(&labels).skip(first) {
-            let ctx = ActionContext { actor: label, now: *at, agency_code: &agency_code, code_format: &format };
-            row = store.apply_action(&row, tr, &ctx, None).await?.dossier;
+            t = next_t;
         }
         made += 1;
     }

@@ -249,7 +249,12 @@ async fn run() -> Result<()> {
             demo::seed_users(&store, now).await?;
             if store.count_dossiers().await? == 0 {
                 let cal = calendar_cmd::calendar(server.calendar_dir.as_deref())?;
-                let n = demo::seed_dossiers(&store, &agencies, &cal, dossiers, 120, now, 2026).await?;
+                // The history is replayed through the use cases, on a clock set to each
+                // action's moment.
+                let clock = std::sync::Arc::new(motcua_app::ports::ManualClock::new(now));
+                let files = std::sync::Arc::new(motcua_store::BlobStore::new(server.files_dir()));
+                let app = motcua_app::App::new(store.clone(), files, clock.clone(), std::sync::Arc::new(motcua_app::ports::PdfRenderer), cal, motcua_app::Settings::default());
+                let n = demo::seed_dossiers(&app, &clock, &agencies, dossiers, 120, now, 2026).await?;
                 println!("Đã tạo {n} hồ sơ mẫu.");
             }
             println!("\nTài khoản mẫu (mật khẩu chung: {}):", demo::DEMO_PASSWORD);

@@ -6,8 +6,10 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveTime;
 use motcua_core::calendar::{CountingRule, DeadlineRules, WorkCalendar};
 use motcua_store::{BlobStore, Store, StoreOptions};
-use motcua_web::calendars::CalendarSources;
-use motcua_web::{build_router, AppState, Config, SystemClock};
+use motcua_app::calendars::CalendarSources;
+use motcua_app::ports::{PdfRenderer, SystemClock};
+use motcua_app::{App, Settings};
+use motcua_web::{build_router, AppState, Config};
 use axum::extract::ConnectInfo;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::sync::Arc;
@@ -63,24 +65,22 @@ fn metrics_allow(list: &str) -> Result<Vec<motcua_web::AddressRange>> {
 pub async fn app_state(store: Store, args: &ServerArgs) -> Result<AppState> {
     let config = Config {
         secure_cookies: args.secure_cookies,
-        rules: rules(args)?,
-        public_url: args.public_url(),
-        demo_mailbox: args.demo_mailbox,
         client_ip_header: args.client_ip_header.clone(),
         metrics_allow: metrics_allow(&args.metrics_allow)?,
         metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
         ..Config::default()
     };
+    let settings = Settings { rules: rules(args)?, public_url: args.public_url(), demo_mailbox: args.demo_mailbox, ..Settings::default() };
     let sessions = crate::calendar_cmd::parse_sessions(&args.work_sessions)?;
     let dir = args.calendar_dir.as_deref();
     let sources = CalendarSources { official: crate::calendar_cmd::official_schedules(dir)?, local: crate::calendar_cmd::local_schedules(dir)?, sessions };
     for (code, _) in &sources.local {
         store.agency_by_code(code).await?.with_context(|| format!("lịch riêng cho cơ quan không tồn tại: {code}"))?;
     }
-    let mut state = AppState::new(store, BlobStore::new(args.files_dir()), Arc::new(SystemClock), WorkCalendar::weekdays(), config);
-    state.reload_calendars(&sources).await.map_err(|e| anyhow::anyhow!("building the working calendars: {e}"))?;
-    state.calendar_sources = Arc::new(sources);
-    Ok(state)
+    let mut app = App::new(store, Arc::new(BlobStore::new(args.files_dir())), Arc::new(SystemClock), Arc::new(PdfRenderer), WorkCalendar::weekdays(), settings);
+    app.reload_calendars(&sources).await.map_err(|e| anyhow::anyhow!("building the working calendars: {e}"))?;
+    app.calendar_sources = Arc::new(sources);
+    Ok(AppState::new(app, config))
 }
 
 /// Limits on client connections.

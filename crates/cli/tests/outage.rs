@@ -7,6 +7,8 @@ mod common;
 
 use common::*;
 use motcua_store::{BlobStore, Store, StoreOptions};
+use motcua_app::ports::PdfRenderer;
+use motcua_app::{App, Settings};
 use motcua_web::{build_router, AppState, Config};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -70,7 +72,7 @@ async fn a_lost_database_gives_503_and_the_server_recovers() {
     motcua::demo::seed_reference(&store, monday_morning()).await.unwrap();
     let dir = std::env::temp_dir().join(format!("motcua-outage-{:016x}", rand::random::<u64>()));
     let clock = TestClock::new(monday_morning());
-    let state = AppState::new(store.clone(), BlobStore::new(dir.join("files")), Arc::new(clock), motcua_core::calendar::WorkCalendar::weekdays(), Config::default());
+    let state = AppState::new(App::new(store.clone(), Arc::new(BlobStore::new(dir.join("files"))), Arc::new(clock), Arc::new(PdfRenderer), motcua_core::calendar::WorkCalendar::weekdays(), Settings::default()), Config::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server = tokio::spawn(async move { axum::serve(listener, build_router(state)).await.unwrap() });
@@ -164,7 +166,7 @@ async fn terminated_and_refused_postgres_connections_give_503_then_recover() {
     motcua::demo::seed_reference(&store, monday_morning()).await.unwrap();
     motcua::demo::seed_users(&store, monday_morning()).await.unwrap();
     let dir = std::env::temp_dir().join(format!("motcua-outage-{:016x}", rand::random::<u64>()));
-    let state = AppState::new(store.clone(), BlobStore::new(dir.join("files")), Arc::new(TestClock::new(monday_morning())), motcua_core::calendar::WorkCalendar::weekdays(), Config::default());
+    let state = AppState::new(App::new(store.clone(), Arc::new(BlobStore::new(dir.join("files"))), Arc::new(TestClock::new(monday_morning())), Arc::new(PdfRenderer), motcua_core::calendar::WorkCalendar::weekdays(), Settings::default()), Config::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server = tokio::spawn(async move { axum::serve(listener, build_router(state)).await.unwrap() });

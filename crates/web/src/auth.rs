@@ -1,38 +1,17 @@
-//! Who is calling: staff by API bearer token or web session cookie, applicants by the
-//! dossier code plus a secret they know (the applicant's phone or ID number).
+//! Who is calling: staff by API bearer token or web session cookie, citizens by their
+//! portal session (applicants without an account prove themselves per dossier: see
+//! `motcua_app::access`).
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
-use motcua_core::dossier::{Actor, Grant};
-use motcua_store::{DossierRow, SessionUser};
 
 pub const SESSION_COOKIE: &str = "motcua_session";
 pub const APPLICANT_SECRET_HEADER: &str = "x-applicant-secret";
 
-/// A signed-in staff member.
-#[derive(Debug, Clone)]
-pub struct Staff(pub SessionUser);
-
-impl Staff {
-    pub fn actor(&self) -> Actor {
-        Actor::Staff { user_id: self.0.user_id, grants: self.0.grants.clone() }
-    }
-
-    pub fn label(&self) -> String {
-        format!("user:{}", self.0.user_id)
-    }
-
-    /// Agencies whose dossiers this person may see.
-    pub fn agencies(&self) -> Vec<i64> {
-        let mut v: Vec<i64> = self.0.grants.iter().map(|g: &Grant| g.agency_id).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    }
-}
+pub use motcua_app::access::Staff;
 
 /// The API caller: staff with a bearer token, or nobody.
 pub struct ApiCaller(pub Option<Staff>);
@@ -78,31 +57,13 @@ impl FromRequestParts<AppState> for WebStaff {
     }
 }
 
-/// Whether `secret` proves the caller is this dossier's applicant: the phone number or
-/// the ID number given at submission. Compared without early exit.
-pub fn applicant_secret_matches(d: &DossierRow, secret: &str) -> bool {
-    let s = secret.trim();
-    if s.is_empty() {
-        return false;
-    }
-    let phone = motcua_core::ids::Phone::parse(s).map(|p| p.as_str().to_string()).unwrap_or_else(|_| s.to_string());
-    constant_time_eq(phone.as_bytes(), d.applicant_phone.as_bytes()) | constant_time_eq(s.as_bytes(), d.applicant_id_number.as_bytes())
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 impl AppState {
     /// Checks an officer's username and password under the account's sign-in locks (the
     /// page and the API token share them): `None` for a wrong pair, 429 while locked.
     pub async fn sign_in_staff(&self, username: &str, password: &str, addr: &crate::throttle::ClientAddr) -> Result<Option<motcua_store::UserRow>, ApiError> {
         let account = format!("staff:{}", username.trim().to_lowercase());
         self.throttles.may_sign_in(&account, addr, self.now())?;
-        let user = if username.len() > 100 || password.len() > 200 { None } else { self.store.authenticate(username.trim(), password).await? };
+        let user = motcua_app::access::authenticate_staff(self, username, password).await?;
         self.throttles.signed_in(&account, addr, user.is_some(), self.now());
         Ok(user)
     }

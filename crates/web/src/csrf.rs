@@ -8,7 +8,7 @@
 //! The site is the `Host` the request names, or the configured public address (a reverse
 //! proxy may pass its own `Host` upstream).
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::ApiError;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method};
@@ -16,7 +16,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || from_this_site(req.headers(), authority(&state.config.public_url)) {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || from_this_site(req.headers(), authority(&state.settings.public_url)) {
         return next.run(req).await;
     }
     tracing::warn!(path = %req.uri().path(), "cross-site form post refused");

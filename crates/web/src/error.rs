@@ -1,9 +1,11 @@
-//! One error type for the HTTP layer, mapped to status codes in one place. Clients get
+//! One error type for the HTTP layer, mapped to status codes in one place (the use
+//! cases' [`AppError`] becomes one of these). Clients get
 //! `{error, message, fields}` with a Vietnamese message; causes are logged, never sent.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use motcua_app::AppError;
 use motcua_core::dossier::Refusal;
 use motcua_core::validation::{FieldError, FieldErrors};
 use motcua_store::StoreError;
@@ -108,32 +110,31 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Malformed(m) => ApiError::BadRequest(m),
+            AppError::Invalid(f) => ApiError::Invalid(f),
+            AppError::Unauthorized => ApiError::Unauthorized,
+            AppError::Forbidden(m) => ApiError::Forbidden(m),
+            AppError::NotFound => ApiError::NotFound,
+            AppError::Conflict(m) => ApiError::Conflict(m),
+            AppError::Unavailable => ApiError::Unavailable,
+            AppError::Internal(m) => ApiError::Internal(m),
+        }
+    }
+}
+
+/// The store's errors read as the use cases read them.
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => ApiError::NotFound,
-            StoreError::Conflict => ApiError::Conflict("Hồ sơ vừa được người khác cập nhật; vui lòng tải lại và thử lại".into()),
-            StoreError::IdempotencyMismatch => {
-                ApiError::field("Idempotency-Key", "Khóa chống trùng lặp này đã dùng cho một yêu cầu khác")
-            }
-            StoreError::InvalidRows(_) => ApiError::BadRequest("Dữ liệu nhập không hợp lệ".into()),
-            // Outages, a locked or full database, a full disk: they pass, so 503, not 500.
-            e if e.is_temporary() => {
-                tracing::warn!(cause = %e, "temporarily unavailable");
-                ApiError::Unavailable
-            }
-            other => ApiError::Internal(other.to_string()),
-        }
+        AppError::from(e).into()
     }
 }
 
 impl From<Refusal> for ApiError {
     fn from(r: Refusal) -> Self {
-        match r {
-            Refusal::WrongState { .. } => ApiError::Conflict(r.to_string()),
-            Refusal::Forbidden | Refusal::OutOfScope => ApiError::Forbidden(r.to_string()),
-            Refusal::Invalid { path, message } => ApiError::field(path, message),
-        }
+        AppError::from(r).into()
     }
 }
 

@@ -1,24 +1,25 @@
-//! motcua's HTTP layer: the JSON API (`/api/v1`, described at `/api/openapi.json`), the
-//! staff and lookup pages, health and metrics. Handlers stay thin: authenticate, parse
-//! into core types, load, ask core, one store call, respond.
+//! motcua's HTTP adapters: the JSON API (`/api/v1`, described at `/api/openapi.json`)
+//! and the pages (citizens' portal and lookup, the staff back office), with health and
+//! metrics. `api` and `pages` never import each other: both read the request, call one
+//! use case of `motcua-app`, and serialise or render its answer. What they share is HTTP
+//! plumbing only (state, sign-in extractors, the error mapping, uploads, throttles).
 
 mod api;
-mod app;
 mod auth;
-mod cache;
-pub mod calendars;
-mod codes;
 mod csrf;
 mod error;
 mod ops;
 mod pages;
+mod router;
 mod routes;
+mod state;
 pub mod throttle;
-mod views;
+mod uploads;
 
-pub use app::{build_router, route_paths, AppState, Config, SystemClock};
 pub use error::ApiError;
 pub use ops::{install_metrics, AddressRange};
+pub use router::{build_router, route_paths};
+pub use state::{AppState, Config};
 
 /// The OpenAPI document (for tests and tools that want it without a server).
 pub fn openapi_json() -> String {

@@ -1,7 +1,7 @@
 //! Operations endpoints: `/healthz` for load balancers, `/metrics` for Prometheus, and the
 //! site's icon.
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::routes::Routes;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, Method, StatusCode};

@@ -1,7 +1,7 @@
 //! A router that remembers its paths, so the authorisation test can list every route the
 //! server answers and fail when one is added without a rule.
 
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::routing::MethodRouter;
 use axum::Router;
 

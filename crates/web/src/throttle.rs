@@ -3,7 +3,7 @@
 //! injected clock; a deployment of N servers behind a balancer allows up to N times the
 //! limit, which still turns a guessing attack from hours into years.
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::ApiError;
 use axum::extract::ConnectInfo;
 use motcua_core::time::Instant;

@@ -12,6 +12,8 @@ use motcua::demo::{seed_reference, seed_users, DEMO_PASSWORD};
 use motcua_core::calendar::WorkCalendar;
 use motcua_core::time::{from_local, Clock, Instant};
 use motcua_store::{BlobStore, Store, StoreOptions};
+use motcua_app::ports::PdfRenderer;
+use motcua_app::{App, Settings};
 use motcua_web::{build_router, AppState, Config};
 use reqwest::header::HeaderMap;
 use reqwest::RequestBuilder;
@@ -222,7 +224,7 @@ pub async fn spawn_app_configured(backend: Backend, calendar: WorkCalendar, conf
     seed_users(&store, now).await.expect("seeding demo users");
 
     let clock = TestClock::new(now);
-    let state = AppState::new(store.clone(), BlobStore::new(dir.join("files")), Arc::new(clock.clone()), calendar, config);
+    let state = AppState::new(App::new(store.clone(), Arc::new(BlobStore::new(dir.join("files"))), Arc::new(clock.clone()), Arc::new(PdfRenderer), calendar, Settings::default()), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding 127.0.0.1:0");
     let addr = listener.local_addr().expect("local address");
     let router = build_router(state.clone());

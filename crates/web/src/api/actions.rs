@@ -4,192 +4,31 @@
 
 use super::dossiers::{idempotency_key, load_for_caller, replay};
 use super::json::parse_json;
-use crate::app::AppState;
 use crate::auth::ApiCaller;
 use crate::error::ApiError;
-use crate::views::{dossier_view, prepare_names, DossierView};
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bytes::Bytes;
-use motcua_core::dossier::{decide, Action, ActionKind, Actor, Delivery, SupplementItem, Transition};
-use motcua_core::ids::AgencyCode;
-use motcua_core::validation::FieldErrors;
-use motcua_store::{ActionContext, DossierRow, IdempotencyKey, StoredResponse};
-use serde::Deserialize;
+use motcua_app::action_input::{
+    parse_action, ApproveBody, AssignBody, ExtendBody, NoteBody, ReasonBody, RejectBody, ReturnResultBody, ReturnToStepBody, SupplementRequestBody, WithdrawBody,
+};
+use motcua_app::actions::{self, ResultFile, Withdrawal};
+use motcua_app::views::{dossier_view, DossierView};
+use motcua_app::AppError;
+use motcua_core::dossier::{Action, ActionKind, Actor};
+use motcua_store::{DossierRow, IdempotencyKey, StoredResponse};
+use serde::Serialize;
 use utoipa::ToSchema;
 
-/// Optional note.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct NoteBody {
-    pub note: Option<String>,
-}
-
-/// The signing leader's approval.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct ApproveBody {
-    pub note: Option<String>,
-    /// Issue the electronic result notice (PDF) with the approval, so that the result can
-    /// be returned online; a signed file can be attached from the dossier page instead.
-    pub generate_result: Option<bool>,
-}
-
-/// Hand the current step to a named colleague holding its role at its agency.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct AssignBody {
-    /// The colleague's account id.
-    pub assignee: i64,
-    pub note: Option<String>,
-}
-
-/// A reason (required).
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ReasonBody {
-    pub reason: String,
-}
-
-/// A withdrawal. An applicant (no token) confirms it with the one-time code that a first
-/// request without one sends to the dossier's phone (or e-mail); reception withdraws at
-/// the counter without a code.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct WithdrawBody {
-    pub reason: String,
-    /// The six-digit code sent to the applicant (applicants only).
-    pub one_time_code: Option<String>,
-}
-
 /// A one-time code is on its way: repeat the request with it within ten minutes.
-#[derive(Debug, serde::Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CodeSent {
     /// Where the code went, masked (e.g. `số điện thoại ******3456`).
     pub sent_to: String,
     pub message: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RejectBody {
-    pub reason: String,
-    pub legal_ground: Option<String>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct SupplementItemBody {
-    /// The missing or wrong document.
-    pub document: String,
-    /// Why it is needed or what is wrong.
-    pub reason: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct SupplementRequestBody {
-    pub items: Vec<SupplementItemBody>,
-    /// Required for a second request, which the law does not foresee: recorded as an exception.
-    pub exception_reason: Option<String>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ReturnToStepBody {
-    /// Index of an earlier workflow step.
-    pub step: usize,
-    pub reason: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ExtendBody {
-    /// The new due instant (RFC 3339), proposed in the apology letter.
-    pub new_due: String,
-    /// Reason for lateness.
-    pub reason: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ReturnResultBody {
-    /// counter | post | online
-    pub method: String,
-    pub receiver_name: Option<String>,
-    pub receiver_id: Option<String>,
-    pub tracking_number: Option<String>,
-}
-
-fn text(e: &mut FieldErrors, path: &str, v: &str, max: usize) -> String {
-    e.text(path, v, max).unwrap_or_default()
-}
-
-fn note(n: Option<String>) -> Option<String> {
-    n.map(|s| s.trim().chars().take(2000).collect::<String>()).filter(|s| !s.is_empty())
-}
-
-/// Parses the body of an action (empty bodies allowed where nothing is required).
-pub(crate) fn parse_action(kind: ActionKind, body: &[u8]) -> Result<Action, ApiError> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
-    let mut e = FieldErrors::default();
-    let action = match kind {
-        ActionKind::Submit => Action::Submit,
-        ActionKind::Receive => Action::Receive { note: note(parse_json::<NoteBody>(body)?.note) },
-        ActionKind::Transfer => Action::Transfer { note: note(parse_json::<NoteBody>(body)?.note) },
-        ActionKind::Supply => Action::Supply { note: note(parse_json::<NoteBody>(body)?.note) },
-        ActionKind::Forward => Action::Forward { note: note(parse_json::<NoteBody>(body)?.note) },
-        ActionKind::Assign => {
-            let b: AssignBody = parse_json(body)?;
-            Action::Assign { assignee: b.assignee, assignee_name: String::new(), note: note(b.note) }
-        }
-        ActionKind::Approve => Action::Approve { note: note(parse_json::<ApproveBody>(body)?.note) },
-        ActionKind::RequestSupplement => {
-            let b: SupplementRequestBody = parse_json(body)?;
-            if b.items.is_empty() || b.items.len() > 50 {
-                e.add("items", "Liệt kê từ 1 đến 50 giấy tờ cần bổ sung");
-            }
-            let items = b
-                .items
-                .iter()
-                .enumerate()
-                .map(|(i, it)| SupplementItem {
-                    document: text(&mut e, &format!("items[{i}].document"), &it.document, 500),
-                    reason: text(&mut e, &format!("items[{i}].reason"), &it.reason, 1000),
-                })
-                .collect();
-            Action::RequestSupplement { items, exception_reason: note(b.exception_reason) }
-        }
-        ActionKind::ReturnToStep => {
-            let b: ReturnToStepBody = parse_json(body)?;
-            Action::ReturnToStep { step: b.step, reason: text(&mut e, "reason", &b.reason, 2000) }
-        }
-        ActionKind::Reject => {
-            let b: RejectBody = parse_json(body)?;
-            Action::Reject { reason: text(&mut e, "reason", &b.reason, 2000), legal_ground: note(b.legal_ground) }
-        }
-        ActionKind::Stop => Action::Stop { reason: text(&mut e, "reason", &parse_json::<ReasonBody>(body)?.reason, 2000) },
-        ActionKind::Withdraw => Action::Withdraw { reason: text(&mut e, "reason", &parse_json::<WithdrawBody>(body)?.reason, 2000) },
-        ActionKind::Extend => {
-            let b: ExtendBody = parse_json(body)?;
-            let new_due = match chrono::DateTime::parse_from_rfc3339(b.new_due.trim()) {
-                Ok(t) => t.with_timezone(&chrono::Utc),
-                Err(_) => {
-                    e.add("new_due", "Ngày hẹn mới phải theo RFC 3339, ví dụ 2026-12-01T17:00:00+07:00");
-                    chrono::DateTime::default()
-                }
-            };
-            Action::Extend { new_due, reason: text(&mut e, "reason", &b.reason, 2000) }
-        }
-        ActionKind::ReturnResult => {
-            let b: ReturnResultBody = parse_json(body)?;
-            let delivery = match b.method.as_str() {
-                "counter" => Delivery::Counter {
-                    receiver_name: text(&mut e, "receiver_name", b.receiver_name.as_deref().unwrap_or(""), 200),
-                    receiver_id: text(&mut e, "receiver_id", b.receiver_id.as_deref().unwrap_or(""), 50),
-                },
-                "post" => Delivery::Post { tracking_number: text(&mut e, "tracking_number", b.tracking_number.as_deref().unwrap_or(""), 100) },
-                "online" => Delivery::Online,
-                _ => {
-                    e.add("method", "Hình thức trả kết quả phải là counter, post hoặc online");
-                    Delivery::Online
-                }
-            };
-            Action::ReturnResult { delivery }
-        }
-    };
-    e.finish(|| action).map_err(ApiError::Invalid)
 }
 
 /// Performs an action on a dossier for the caller.
@@ -218,28 +57,30 @@ async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: Strin
             return Ok(replay(r));
         }
     }
-    // An applicant's withdrawal needs the code sent to their phone: the code and the phone
-    // number alone may be known to a stranger, and a withdrawal cannot be undone.
-    if matches!(kind, ActionKind::Withdraw) && caller.0.is_none() {
-        let code = parse_json::<WithdrawBody>(&body)?.one_time_code;
-        if let Some(sent_to) = confirm_withdrawal(&state, &d, &action, code.as_deref()).await? {
-            return Ok((StatusCode::ACCEPTED, Json(CodeSent { message: code_sent_message(&sent_to), sent_to })).into_response());
-        }
-    }
     let render = |row: &DossierRow| match dossier_view(&state, row, audience, None, None) {
         Ok(v) => StoredResponse { status: 200, body: serde_json::to_string(&v).unwrap_or_default() },
         Err(e) => StoredResponse { status: 500, body: e.to_string() },
     };
     let keyed: Option<(&IdempotencyKey, motcua_store::Render<'_>)> = idem.as_ref().map(|k| (k, &render as _));
-    // An approval may bring the generated result notice: the same action with a document,
-    // recorded under the key like any other so that a retry replays it.
-    let generate = matches!(action, Action::Approve { .. }) && parse_json::<ApproveBody>(&body).ok().and_then(|b| b.generate_result) == Some(true);
     let outcome = match (&action, &caller.0) {
-        (Action::Approve { note }, Some(staff)) if generate => {
-            let doc = crate::pages::generated_result(&state, &d, &staff.0.full_name, note.as_deref().unwrap_or("")).await?;
-            perform_with_documents_keyed(&state, &d, (&actor, &label), &action, &[doc], "result", keyed).await
+        // An applicant's withdrawal needs the code sent to their phone.
+        (Action::Withdraw { .. }, None) => {
+            let code = parse_json::<WithdrawBody>(&body)?.one_time_code;
+            match actions::withdraw_by_applicant(&state, &d, &action, code.as_deref(), keyed).await {
+                Ok(Withdrawal::CodeSent(sent_to)) => {
+                    return Ok((StatusCode::ACCEPTED, Json(CodeSent { message: actions::code_sent_message(&sent_to), sent_to })).into_response());
+                }
+                Ok(Withdrawal::Withdrawn(out)) => Ok(*out),
+                Err(e) => Err(e),
+            }
         }
-        _ => perform(&state, &d, &actor, &label, &action, keyed).await,
+        // An approval may bring the generated result notice: the same action with a
+        // document, recorded under the key like any other so that a retry replays it.
+        (Action::Approve { .. }, Some(staff)) => {
+            let generate = parse_json::<ApproveBody>(&body).ok().and_then(|b| b.generate_result) == Some(true);
+            actions::approve(&state, &d, staff, &action, if generate { ResultFile::Generated } else { ResultFile::None }, keyed).await
+        }
+        _ => actions::perform(&state, &d, &actor, &label, &action, keyed).await,
     };
     match outcome {
         Ok(out) => {
@@ -250,150 +91,16 @@ async fn act(state: AppState, caller: ApiCaller, headers: HeaderMap, code: Strin
                 None => Ok((StatusCode::OK, Json(dossier_view(&state, &out.dossier, audience, None, None)?)).into_response()),
             }
         }
-        Err(e @ (ApiError::Conflict(_) | ApiError::Unavailable | ApiError::Internal(_))) if idem.is_some() => {
+        Err(e @ (AppError::Conflict(_) | AppError::Unavailable | AppError::Internal(_))) if idem.is_some() => {
             // The same key may have just been committed by a concurrent retry.
             let k = idem.as_ref().ok_or(ApiError::Internal("key".into()))?;
             match state.store.idempotent_response(k).await? {
                 Some(r) => Ok(replay(r)),
-                None => Err(e),
+                None => Err(e.into()),
             }
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
-}
-
-/// What an applicant reads once the withdrawal code is sent.
-pub(crate) fn code_sent_message(sent_to: &str) -> String {
-    format!("Mã xác nhận rút hồ sơ đã được gửi tới {sent_to}. Nhập mã (có hiệu lực {} phút) để hoàn tất việc rút hồ sơ.", motcua_core::account::CODE_TTL_MINUTES)
-}
-
-/// The applicant's second factor for a withdrawal. Without a code: checks that the
-/// withdrawal would be allowed, sends a one-time code to the dossier's phone (or e-mail)
-/// and answers where it went. With one: `None` when it is right (and now used up), a
-/// field error on `one_time_code` when it is wrong, expired or used.
-pub(crate) async fn confirm_withdrawal(state: &AppState, d: &DossierRow, action: &Action, code: Option<&str>) -> Result<Option<String>, ApiError> {
-    use motcua_core::account::{normalise_code, one_time_code, withdrawal_code_message, Login};
-    use motcua_store::CodeCheck;
-    const PURPOSE: &str = "withdraw";
-    let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
-        // Refused now what would be refused then (a decided dossier), before any message.
-        decided(state, d, &Actor::Applicant, action).await?;
-        let to = motcua_core::ids::Phone::parse(&d.applicant_phone)
-            .map(Login::Phone)
-            .ok()
-            .or_else(|| d.applicant_email.as_deref().and_then(|e| Login::parse(e).ok()))
-            .ok_or_else(|| ApiError::Conflict("Hồ sơ không có số điện thoại hoặc thư điện tử để nhận mã xác nhận; vui lòng rút hồ sơ tại Bộ phận Một cửa".into()))?;
-        let code = one_time_code(rand::random());
-        // Within a minute of the last code nothing new is sent: that code still works.
-        state.store.issue_dossier_code(d.id, PURPOSE, &code, &to, &withdrawal_code_message(&code, d.public_id()), state.now()).await?;
-        return Ok(Some(to.masked()));
-    };
-    let Some(code) = normalise_code(code) else { return Err(ApiError::field("one_time_code", "Mã xác nhận gồm 6 chữ số")) };
-    match state.store.consume_dossier_code(d.id, PURPOSE, &code, state.now()).await? {
-        CodeCheck::Accepted => Ok(None),
-        CodeCheck::Wrong { attempts_left } => Err(ApiError::field("one_time_code", format!("Mã xác nhận không đúng (còn {attempts_left} lần thử)"))),
-        CodeCheck::NoLiveCode => Err(ApiError::field("one_time_code", "Mã xác nhận đã hết hạn, đã được dùng hoặc đã nhập sai quá số lần: hãy yêu cầu mã mới")),
-    }
-}
-
-/// Decides an action on a dossier as it was read, and the receiving agency's code (the
-/// dossier code is issued from it at reception).
-async fn decided(state: &AppState, d: &DossierRow, actor: &Actor, action: &Action) -> Result<(Transition, AgencyCode), ApiError> {
-    let facts = d.facts()?;
-    let named;
-    let action = match action {
-        Action::Assign { assignee, note, .. } => {
-            named = Action::Assign { assignee: *assignee, assignee_name: colleague(state, &facts, *assignee).await?, note: note.clone() };
-            &named
-        }
-        a => a,
-    };
-    let transition = decide(&facts, actor, action, state.now(), &state.calendar_for(d.receiving_agency_id), &state.config.rules)?;
-    // An online return hands over the electronic result: there must be one to download.
-    if matches!(action, Action::ReturnResult { delivery: Delivery::Online }) && !state.store.has_result_document(d.id).await? {
-        return Err(ApiError::Conflict("Chưa có văn bản kết quả điện tử để trả trực tuyến: người ký cần đính kèm hoặc tạo văn bản kết quả khi phê duyệt".into()));
-    }
-    prepare_names(state, &[d]).await?;
-    let agency_code = AgencyCode::parse(&state.names.agency(d.receiving_agency_id).code).map_err(|_| ApiError::Internal("stored agency code".into()))?;
-    Ok((transition, agency_code))
-}
-
-/// The name of the colleague a step is handed to, who must hold the step's role at the
-/// step's agency.
-async fn colleague(state: &AppState, facts: &motcua_core::dossier::DossierFacts, user: i64) -> Result<String, ApiError> {
-    let step = facts.current_step.and_then(|i| facts.steps.get(i)).ok_or_else(|| ApiError::field("assignee", "Hồ sơ không ở bước xử lý nào"))?;
-    state
-        .store
-        .holders(step.role, step.agency_id)
-        .await?
-        .into_iter()
-        .find(|(id, _)| *id == user)
-        .map(|(_, name)| name)
-        .ok_or_else(|| ApiError::field("assignee", format!("Cán bộ được giao phải giữ vai trò “{}” tại cơ quan của bước này", step.role.label_vi())))
-}
-
-/// Decides an action with core and commits it: the one path every action takes, from the
-/// API and from the pages alike.
-pub(crate) async fn perform(
-    state: &AppState,
-    d: &DossierRow,
-    actor: &Actor,
-    label: &str,
-    action: &Action,
-    idem: Option<(&IdempotencyKey, motcua_store::Render<'_>)>,
-) -> Result<motcua_store::ActionOutcome, ApiError> {
-    let (transition, agency_code) = decided(state, d, actor, action).await?;
-    let ctx = ActionContext { actor: label, now: state.now(), agency_code: &agency_code, code_format: &state.config.code_format };
-    let out = state.store.apply_action(d, &transition, &ctx, idem).await?;
-    state.dossiers_changed();
-    Ok(out)
-}
-
-/// An action with the documents it brings (a supplement's papers, an approval's result),
-/// in one transaction.
-pub(crate) async fn perform_with_documents(
-    state: &AppState,
-    d: &DossierRow,
-    (actor, label): (&Actor, &str),
-    action: &Action,
-    documents: &[motcua_store::NewDocument],
-    role: &str,
-) -> Result<DossierRow, ApiError> {
-    Ok(perform_with_documents_keyed(state, d, (actor, label), action, documents, role, None).await?.dossier)
-}
-
-/// [`perform_with_documents`] recording the answer under an idempotency key.
-pub(crate) async fn perform_with_documents_keyed(
-    state: &AppState,
-    d: &DossierRow,
-    (actor, label): (&Actor, &str),
-    action: &Action,
-    documents: &[motcua_store::NewDocument],
-    role: &str,
-    idem: Option<(&IdempotencyKey, motcua_store::Render<'_>)>,
-) -> Result<motcua_store::ActionOutcome, ApiError> {
-    let (transition, agency_code) = decided(state, d, actor, action).await?;
-    let ctx = ActionContext { actor: label, now: state.now(), agency_code: &agency_code, code_format: &state.config.code_format };
-    let out = state.store.apply_action_with_documents(d, &transition, &ctx, documents, role, idem).await?;
-    state.dossiers_changed();
-    Ok(out)
-}
-
-/// The applicant supplies the missing papers: the Supply action and the files, together.
-pub(crate) async fn supply_with_files(state: &AppState, d: &DossierRow, files: &[crate::api::submission::Upload], names: &[String]) -> Result<DossierRow, ApiError> {
-    let action = Action::Supply { note: Some(format!("Bổ sung trực tuyến {} tệp", files.len())) };
-    let mut documents = Vec::with_capacity(files.len());
-    for (f, name) in files.iter().zip(names) {
-        let blob = state.blobs.put(&f.bytes).await?;
-        documents.push(motcua_store::NewDocument {
-            name: name.clone(),
-            sha256: blob.sha256,
-            size: blob.size,
-            content_type: f.kind.content_type().into(),
-            original_name: f.file_name.clone(),
-        });
-    }
-    perform_with_documents(state, d, (&Actor::Applicant, "applicant"), &action, &documents, "supplement").await
 }
 
 macro_rules! action_endpoint {

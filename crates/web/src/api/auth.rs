@@ -1,7 +1,7 @@
 //! API tokens for staff: exchange a username and password for a bearer token.
 
 use super::json::ApiJson;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::ApiCaller;
 use crate::error::ApiError;
 use axum::extract::State;
@@ -32,7 +32,7 @@ pub struct TokenResponse {
 pub async fn token(State(state): State<AppState>, addr: crate::throttle::ClientAddr, ApiJson(req): ApiJson<TokenRequest>) -> Result<Json<TokenResponse>, ApiError> {
     let user = state.sign_in_staff(&req.username, &req.password, &addr).await?.ok_or(ApiError::Unauthorized)?;
     let now = state.now();
-    let token = state.store.create_session(user.id, "api", now, state.config.session_ttl).await?;
+    let token = motcua_app::access::open_staff_session(&state, user.id, "api", state.config.session_ttl).await?;
     Ok(Json(TokenResponse { token, token_type: "Bearer", expires_at: rfc3339_vn(now + state.config.session_ttl) }))
 }
 
@@ -51,7 +51,7 @@ pub async fn revoke(State(state): State<AppState>, caller: ApiCaller, headers: H
 pub struct GrantView {
     pub role: String,
     pub role_label: String,
-    pub agency: crate::views::AgencyRef,
+    pub agency: motcua_app::views::AgencyRef,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

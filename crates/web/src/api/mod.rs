@@ -8,7 +8,7 @@ mod json;
 mod procedures;
 pub(crate) mod submission;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::routes::Routes;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};

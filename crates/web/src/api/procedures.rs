@@ -1,6 +1,6 @@
 //! Catalogue endpoints: search and read procedures, list agencies.
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::ApiError;
 use axum::extract::{Path, Query, State};
 use axum::Json;

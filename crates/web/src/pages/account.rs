@@ -6,15 +6,17 @@
 //! was sent if the contact can receive one.
 
 use super::render;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{cookie, session_cookie, WebCitizen, CITIZEN_COOKIE};
 use crate::error::ApiError;
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_core::account::{code_message, normalise_code, password_problem, one_time_code, CodePurpose, Login};
-use motcua_store::{CitizenRow, CodeCheck, SignUp};
+use motcua_app::citizens::{self, SignIn};
+use motcua_app::AppError;
+use motcua_core::account::{CodePurpose, Login};
+use motcua_store::CodeCheck;
 use serde::Deserialize;
 
 /// Only paths on this site are followed after sign-in (no open redirect).
@@ -25,17 +27,6 @@ fn safe_next(next: Option<&str>) -> String {
 fn signed_in(state: &AppState, token: &str, next: &str) -> Response {
     let cookie = session_cookie(CITIZEN_COOKIE, token, state.config.session_ttl.num_seconds(), state.config.secure_cookies);
     ([(header::SET_COOKIE, cookie)], Redirect::to(next)).into_response()
-}
-
-/// Sends a one-time code to the account's contact (at most one a minute).
-async fn send_code(state: &AppState, c: &CitizenRow, purpose: CodePurpose) -> Result<(), ApiError> {
-    let Some(login) = c.login() else { return Ok(()) };
-    let code = one_time_code(rand::random());
-    let message = code_message(&code, purpose);
-    if state.store.issue_code(c.id, purpose, &code, &login, &message, state.now()).await? && state.config.demo_mailbox {
-        tracing::info!(to = login.as_str(), %message, "hộp thư mẫu");
-    }
-    Ok(())
 }
 
 #[derive(Template)]
@@ -59,38 +50,23 @@ pub struct SignUpForm {
 }
 
 pub async fn signup(State(state): State<AppState>, Form(f): Form<SignUpForm>) -> Response {
-    let mut errors = Vec::new();
-    let name = f.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 200 {
-        errors.push(("name", "Nhập họ và tên (tối đa 200 ký tự)".to_string()));
-    }
-    let login = Login::parse(&f.login).map_err(|m| errors.push(("login", m.to_string()))).ok();
-    if let Some(p) = password_problem(&f.password, &f.login) {
-        errors.push(("password", p.to_string()));
-    } else if f.password != f.password2 {
-        errors.push(("password2", "Hai lần nhập mật khẩu không khớp".to_string()));
-    }
-    let Some(login) = login.filter(|_| errors.is_empty()) else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, render(SignUpPage { name: f.name, login: f.login, errors })).into_response();
-    };
-    let result: Result<Response, ApiError> = async {
-        match state.store.sign_up_citizen(&login, &name, &f.password, state.now()).await? {
-            SignUp::Created(_) | SignUp::Replaced(_) => {
-                if let Some(c) = state.store.citizen_by_login(&login).await? {
-                    send_code(&state, &c, CodePurpose::Verify).await?;
-                }
-            }
-            // The owner of the contact learns someone tried; the page says the same as for
-            // a new account.
-            SignUp::Exists(_) => {
-                let text = "Co nguoi vua dang ky tai khoan motcua bang so dien thoai/thu dien tu cua ban. Ban da co tai khoan: hay dang nhap, hoac dat lai mat khau neu quen.";
-                state.store.queue_message(&login, text, state.now()).await?;
-            }
+    match citizens::sign_up(&state, &f.name, &f.login, &f.password, &f.password2).await {
+        Ok(login) => render(VerifyPage { login: login.as_str().into(), masked: login.masked(), error: None, notice: None }),
+        Err(AppError::Invalid(e)) => {
+            let errors = e.0.into_iter().map(|x| (signup_field(&x.path), x.message)).collect();
+            (StatusCode::UNPROCESSABLE_ENTITY, render(SignUpPage { name: f.name, login: f.login, errors })).into_response()
         }
-        Ok(render(VerifyPage { login: login.as_str().into(), masked: login.masked(), error: None, notice: None }))
+        Err(e) => ApiError::from(e).into_response(),
     }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+fn signup_field(path: &str) -> &'static str {
+    match path {
+        "name" => "name",
+        "login" => "login",
+        "password" => "password",
+        _ => "password2",
+    }
 }
 
 #[derive(Template)]
@@ -118,20 +94,15 @@ fn code_error(check: &CodeCheck) -> String {
 pub async fn verify(State(state): State<AppState>, Form(f): Form<VerifyForm>) -> Response {
     let result: Result<Response, ApiError> = async {
         let login = Login::parse(&f.login).map_err(|m| ApiError::field("login", m))?;
-        let page = |error: String| VerifyPage { login: login.as_str().into(), masked: login.masked(), error: Some(error), notice: None };
-        let Some(code) = normalise_code(&f.code) else {
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page("Mã gồm 6 chữ số".into()))).into_response());
-        };
-        let check = match state.store.citizen_by_login(&login).await? {
-            Some(c) => (state.store.consume_code(c.id, CodePurpose::Verify, &code, state.now()).await?, Some(c)),
-            None => (CodeCheck::NoLiveCode, None),
-        };
-        match check {
-            (CodeCheck::Accepted, Some(c)) => {
-                let token = state.store.create_citizen_session(c.id, state.now(), state.config.session_ttl).await?;
+        let page = |error: String| (StatusCode::UNPROCESSABLE_ENTITY, render(VerifyPage { login: login.as_str().into(), masked: login.masked(), error: Some(error), notice: None })).into_response();
+        match citizens::verify(&state, &login, &f.code).await {
+            Ok(Ok(c)) => {
+                let token = citizens::open_session(&state, c.id, None, state.config.session_ttl).await?;
                 Ok(signed_in(&state, &token, "/ho-so-cua-toi?moi=1"))
             }
-            (other, _) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page(code_error(&other)))).into_response()),
+            Ok(Err(check)) => Ok(page(code_error(&check))),
+            Err(AppError::Invalid(e)) => Ok(page(e.0.into_iter().next().map(|x| x.message).unwrap_or_default())),
+            Err(e) => Err(e.into()),
         }
     }
     .await;
@@ -149,11 +120,7 @@ pub async fn resend(State(state): State<AppState>, Form(f): Form<ResendForm>) ->
     let result: Result<Response, ApiError> = async {
         let login = Login::parse(&f.login).map_err(|m| ApiError::field("login", m))?;
         let purpose = if f.purpose.as_deref() == Some("reset") { CodePurpose::Reset } else { CodePurpose::Verify };
-        if let Some(c) = state.store.citizen_by_login(&login).await? {
-            if purpose == CodePurpose::Reset || !c.verified() {
-                send_code(&state, &c, purpose).await?;
-            }
-        }
+        citizens::resend(&state, &login, purpose).await?;
         let notice = Some("Nếu thông tin đúng, một mã mới đã được gửi (mỗi phút được gửi một mã).".to_string());
         Ok(match purpose {
             CodePurpose::Verify => render(VerifyPage { login: login.as_str().into(), masked: login.masked(), error: None, notice }),
@@ -195,26 +162,19 @@ pub async fn login(State(state): State<AppState>, addr: crate::throttle::ClientA
         // Locked by the login as stored, so spellings of one phone number share a lock.
         let account = format!("citizen:{}", login.as_ref().map(|l| l.as_str().to_string()).unwrap_or_else(|_| f.login.trim().to_lowercase()));
         state.throttles.may_sign_in(&account, &addr, state.now())?;
-        let found = match login {
-            Ok(login) if f.password.len() <= 512 => state.store.authenticate_citizen(&login, &f.password).await?.map(|c| (login, c)),
-            _ => None,
+        let found = match &login {
+            Ok(login) => citizens::sign_in(&state, login, &f.password).await?,
+            Err(_) => None,
         };
         state.throttles.signed_in(&account, &addr, found.is_some(), state.now());
-        match found {
-            Some((_, c)) if c.verified() => {
-                // A new session for every sign-in: a token planted before it is worth nothing.
-                if let Some(old) = cookie(&headers, CITIZEN_COOKIE) {
-                    let _ = state.store.end_citizen_session(old).await;
-                }
-                let token = state.store.create_citizen_session(c.id, state.now(), state.config.session_ttl).await?;
+        match (found, login) {
+            (Some(SignIn::Verified(c)), _) => {
+                let token = citizens::open_session(&state, c.id, cookie(&headers, CITIZEN_COOKIE), state.config.session_ttl).await?;
                 Ok(signed_in(&state, &token, &next))
             }
             // Right password, contact not yet proven: finish the sign-up first.
-            Some((login, c)) => {
-                send_code(&state, &c, CodePurpose::Verify).await?;
-                Ok(render(VerifyPage { login: login.as_str().into(), masked: login.masked(), error: None, notice: None }))
-            }
-            None => Ok(
+            (Some(SignIn::CodeSent), Ok(login)) => Ok(render(VerifyPage { login: login.as_str().into(), masked: login.masked(), error: None, notice: None })),
+            _ => Ok(
                 (
                     StatusCode::UNAUTHORIZED,
                     render(LoginPage { login: f.login, next, error: Some("Số điện thoại/thư điện tử hoặc mật khẩu không đúng".into()) }),
@@ -229,7 +189,7 @@ pub async fn login(State(state): State<AppState>, addr: crate::throttle::ClientA
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(t) = cookie(&headers, CITIZEN_COOKIE) {
-        let _ = state.store.end_citizen_session(t).await;
+        let _ = citizens::end_session(&state, t).await;
     }
     ([(header::SET_COOKIE, session_cookie(CITIZEN_COOKIE, "", 0, state.config.secure_cookies))], Redirect::to("/")).into_response()
 }
@@ -265,9 +225,7 @@ pub async fn forgot(State(state): State<AppState>, Form(f): Form<ForgotForm>) ->
         Err(m) => return (StatusCode::UNPROCESSABLE_ENTITY, render(ForgotPage { login: f.login, error: Some(m.into()) })).into_response(),
     };
     let result: Result<Response, ApiError> = async {
-        if let Some(c) = state.store.citizen_by_login(&login).await? {
-            send_code(&state, &c, CodePurpose::Reset).await?;
-        }
+        citizens::forgot_password(&state, &login).await?;
         Ok(render(ResetPage { login: login.as_str().into(), masked: login.masked(), error: None, notice: None }))
     }
     .await;
@@ -288,21 +246,14 @@ pub async fn reset(State(state): State<AppState>, Form(f): Form<ResetForm>) -> R
         let page = |error: String| {
             (StatusCode::UNPROCESSABLE_ENTITY, render(ResetPage { login: login.as_str().into(), masked: login.masked(), error: Some(error), notice: None })).into_response()
         };
-        if let Some(p) = password_problem(&f.password, login.as_str()) {
-            return Ok(page(p.into()));
-        }
-        if f.password != f.password2 {
-            return Ok(page("Hai lần nhập mật khẩu không khớp".into()));
-        }
-        let Some(code) = normalise_code(&f.code) else { return Ok(page("Mã gồm 6 chữ số".into())) };
-        let Some(c) = state.store.citizen_by_login(&login).await? else { return Ok(page(code_error(&CodeCheck::NoLiveCode))) };
-        match state.store.consume_code(c.id, CodePurpose::Reset, &code, state.now()).await? {
-            CodeCheck::Accepted => {
-                state.store.set_citizen_password(c.id, &f.password).await?;
-                let token = state.store.create_citizen_session(c.id, state.now(), state.config.session_ttl).await?;
+        match citizens::reset_password(&state, &login, &f.code, &f.password, &f.password2).await {
+            Ok(Ok(c)) => {
+                let token = citizens::open_session(&state, c.id, None, state.config.session_ttl).await?;
                 Ok(signed_in(&state, &token, "/ho-so-cua-toi"))
             }
-            other => Ok(page(code_error(&other))),
+            Ok(Err(check)) => Ok(page(code_error(&check))),
+            Err(AppError::Invalid(e)) => Ok(page(e.0.into_iter().next().map(|x| x.message).unwrap_or_default())),
+            Err(e) => Err(e.into()),
         }
     }
     .await;
@@ -353,10 +304,10 @@ pub async fn my_dossiers(State(state): State<AppState>, citizen: WebCitizen, Que
         let rows = state.store.citizen_dossiers(&c, q.truoc, PAGE + 1).await?;
         let next = (rows.len() as i64 > PAGE).then(|| rows[PAGE as usize - 1].id);
         let rows = &rows[..rows.len().min(PAGE as usize)];
-        crate::views::prepare_names(&state, &rows.iter().collect::<Vec<_>>()).await?;
+        motcua_app::views::prepare_names(&state, &rows.iter().collect::<Vec<_>>()).await?;
         let mut dossiers = Vec::with_capacity(rows.len());
         for d in rows {
-            let s = crate::views::dossier_summary(&state, d)?;
+            let s = motcua_app::views::dossier_summary(&state, d)?;
             dossiers.push(DossierLine { id: d.public_id().into(), procedure: s.procedure.name, state: s.state_label, submitted: local_time(d.submitted_at) });
         }
         let mut drafts = Vec::new();
@@ -380,11 +331,8 @@ pub async fn my_dossiers(State(state): State<AppState>, citizen: WebCitizen, Que
 pub async fn my_dossier(State(state): State<AppState>, citizen: WebCitizen, Path(id): Path<String>) -> Response {
     let Some(c) = citizen.0 else { return Redirect::to("/tai-khoan/dang-nhap?tiep=/ho-so-cua-toi").into_response() };
     let result: Result<Response, ApiError> = async {
-        let d = match state.store.dossier_by_public_id(&id).await? {
-            Some(d) if c.owns(&d, state.store.dossier_citizen(d.id).await?) => d,
-            _ => return Err(ApiError::NotFound),
-        };
-        let mut page = super::applicant_page(&state, &d, None, None).await?;
+        let d = citizens::own_dossier(&state, &c, &id).await?;
+        let mut page = super::lookup::applicant_page(&state, &d, None, None).await?;
         page.known_secret = Some(d.applicant_phone.clone());
         Ok(render(page))
     }
@@ -394,10 +342,8 @@ pub async fn my_dossier(State(state): State<AppState>, citizen: WebCitizen, Path
 
 pub async fn delete_draft(State(state): State<AppState>, citizen: WebCitizen, Path(token): Path<String>) -> Response {
     let Some(c) = citizen.0 else { return Redirect::to("/tai-khoan/dang-nhap").into_response() };
-    match state.store.delete_draft(&token, c.id).await {
-        Ok(true) => Redirect::to("/ho-so-cua-toi").into_response(),
-        // Someone else's draft, or none: the same answer.
-        Ok(false) => ApiError::NotFound.into_response(),
+    match citizens::delete_draft(&state, &c, &token).await {
+        Ok(()) => Redirect::to("/ho-so-cua-toi").into_response(),
         Err(e) => ApiError::from(e).into_response(),
     }
 }
@@ -450,11 +396,7 @@ pub async fn my_documents(State(state): State<AppState>, citizen: WebCitizen) ->
 pub async fn download(State(state): State<AppState>, citizen: WebCitizen, Path(sha256): Path<String>) -> Response {
     let Some(c) = citizen.0 else { return ApiError::Unauthorized.into_response() };
     let result: Result<Response, ApiError> = async {
-        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(ApiError::NotFound);
-        }
-        let d = state.store.citizen_document(&c, &sha256).await?.ok_or(ApiError::NotFound)?;
-        let bytes = state.blobs.get(&d.sha256).await?;
+        let (d, bytes) = citizens::own_document(&state, &c, &sha256).await?;
         let name = motcua_core::files::sanitize_name(&d.original_name);
         Ok((
             [
@@ -485,7 +427,7 @@ struct MailboxPage {
 
 /// The demo mailbox: what would have gone out by SMS or e-mail. Only when enabled.
 pub async fn mailbox(State(state): State<AppState>) -> Response {
-    if !state.config.demo_mailbox {
+    if !state.settings.demo_mailbox {
         return ApiError::NotFound.into_response();
     }
     let result: Result<Response, ApiError> = async {

@@ -3,7 +3,7 @@
 //! address for the counter's notice board, and a printable view.
 
 use super::{render, url_encode};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::ApiError;
 use askama::Template;
 use axum::extract::{Path, Query, State};

@@ -4,7 +4,7 @@
 //! of dossiers behind them; `dinh-dang=xlsx` downloads the same table.
 
 use super::render;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::WebStaff;
 use crate::error::ApiError;
 use askama::Template;

@@ -3,7 +3,7 @@
 //! answer; answers staff chose to publish are listed for everyone.
 
 use super::render;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::ApiError;
 use askama::Template;
 use axum::extract::{Form, Query, State};
@@ -148,10 +148,10 @@ pub async fn submit(State(state): State<AppState>, addr: crate::throttle::Client
     };
     match parsed {
         Ok(fb) if known_procedure => {
-            let code = crate::codes::random_code("PA-");
-            if let Err(e) = state.store.create_feedback(&code, &fb, procedure, agency_id, state.now()).await {
-                return ApiError::from(e).into_response();
-            }
+            let code = match motcua_app::feedback::file(&state, &fb, procedure, agency_id).await {
+                Ok(code) => code,
+                Err(e) => return ApiError::from(e).into_response(),
+            };
             if anonymous {
                 state.throttles.sent_anonymously(&addr, state.now());
             }

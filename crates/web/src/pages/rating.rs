@@ -3,14 +3,15 @@
 //! what was typed is kept.
 
 use super::render;
-use crate::app::AppState;
-use crate::auth::applicant_secret_matches;
+use crate::state::AppState;
+use motcua_app::access::applicant_secret_matches;
+use motcua_app::AppError;
 use crate::error::ApiError;
 use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use motcua_core::rating::{may_rate, Rating, Satisfaction, CRITERIA, POINTS};
+use motcua_core::rating::{Rating, Satisfaction, CRITERIA, POINTS};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -96,17 +97,14 @@ pub async fn submit(State(state): State<AppState>, Form(f): Form<HashMap<String,
             return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Vui lòng chọn mức đánh giá cho mọi tiêu chí", errors);
         }
     };
-    if !d.state().map(may_rate).unwrap_or(false) {
-        return refuse(StatusCode::CONFLICT, "Hồ sơ chỉ được đánh giá sau khi có kết quả", HashMap::new());
-    }
-    match state.store.rate_dossier(&d, &rating, state.now()).await {
+    match motcua_app::rating::rate(&state, &d, &rating).await {
         Ok(()) => render(page(
             &f,
             &HashMap::new(),
             None,
             Some(format!("Cảm ơn bạn. Đánh giá hồ sơ {}: {} điểm/18 ({}), {}.", d.public_id(), rating.total(), rating.band_vi(), rating.satisfaction.label_vi().to_lowercase())),
         )),
-        Err(e) if e.is_unique_violation() => refuse(StatusCode::CONFLICT, "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần", HashMap::new()),
+        Err(AppError::Conflict(m)) => refuse(StatusCode::CONFLICT, &m, HashMap::new()),
         Err(e) => ApiError::from(e).into_response(),
     }
 }

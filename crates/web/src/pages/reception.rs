@@ -5,17 +5,17 @@
 //! and due date issued, then the receipt-and-appointment slip (Mẫu 01) to print.
 
 use super::render;
-use crate::api::dossiers::{submit, Origin, Submitted};
-use crate::api::submission::{read_page_form, ApplicantInput, CreateDossier, DocumentInput, Upload};
-use crate::app::AppState;
-use crate::auth::{Staff, WebStaff};
+use motcua_app::submission::{submit, ApplicantInput, CreateDossier, DocumentInput, Origin, Submitted, Upload};
+use motcua_app::AppError;
+use crate::uploads::read_page_form;
+use crate::state::AppState;
+use crate::auth::WebStaff;
 use crate::error::ApiError;
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_core::catalogue::{rank_indexed, Procedure};
-use motcua_core::dossier::Role;
 use motcua_core::reception::{check, expected_fee, ChecklistLine, PaperForm};
 use motcua_core::text::words;
 use motcua_store::AgencyRow;
@@ -56,15 +56,6 @@ impl ReceptionPage {
     fn error(&self, name: &str) -> Option<&str> {
         self.errors.iter().find(|(f, _)| f == name).map(|(_, m)| m.as_str())
     }
-}
-
-/// The agencies where this officer receives dossiers, in name order.
-async fn reception_agencies(state: &AppState, staff: &Staff) -> Result<Vec<AgencyRow>, ApiError> {
-    let ids: Vec<i64> = staff.0.grants.iter().filter(|g| g.role == Role::Reception).map(|g| g.agency_id).collect();
-    let all = state.agencies_today().await?;
-    let mut v: Vec<AgencyRow> = all.iter().filter(|a| ids.contains(&a.id)).cloned().collect();
-    v.sort_by_cached_key(|a| motcua_core::text::sort_key(&a.name));
-    Ok(v)
 }
 
 #[derive(Deserialize, Default)]
@@ -132,7 +123,7 @@ fn with_procedure(page: &mut ReceptionPage, p: &Procedure, typed: Option<&HashMa
 pub async fn form(State(state): State<AppState>, staff: WebStaff, Query(q): Query<ReceptionQuery>) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let result: Result<Response, ApiError> = async {
-        let agencies = reception_agencies(&state, &staff).await?;
+        let agencies = motcua_app::submission::reception_agencies(&state, &staff).await?;
         let Some(first) = agencies.first() else {
             return Err(ApiError::Forbidden("Chỉ cán bộ Bộ phận Một cửa được tiếp nhận hồ sơ tại quầy".into()));
         };
@@ -198,7 +189,7 @@ pub async fn post(State(state): State<AppState>, staff: WebStaff, mut mp: Multip
         let form = read_page_form(&mut mp, &state).await?;
         let f = &form.fields;
         let get = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
-        let agencies = reception_agencies(&state, &staff).await?;
+        let agencies = motcua_app::submission::reception_agencies(&state, &staff).await?;
         let agency = agencies
             .iter()
             .find(|a| a.code == get("co_quan"))
@@ -250,8 +241,8 @@ pub async fn post(State(state): State<AppState>, staff: WebStaff, mut mp: Multip
             Ok(Submitted::Created(d, _)) => return Ok(Redirect::to(&format!("/can-bo/ho-so/{}?tiep_nhan=1", d.public_id())).into_response()),
             Ok(Submitted::Replayed(_)) => return Err(ApiError::Conflict("Hồ sơ vừa được tiếp nhận".into())),
             Ok(Submitted::Valid) => {}
-            Err(ApiError::Invalid(e)) => errors.extend(e.0.into_iter().map(|x| (field_of(&x.path), x.message))),
-            Err(e) => return Err(e),
+            Err(AppError::Invalid(e)) => errors.extend(e.0.into_iter().map(|x| (field_of(&x.path), x.message))),
+            Err(e) => return Err(e.into()),
         }
         if !uploads.is_empty() || !form.file_errors.is_empty() {
             errors.push(("scans".into(), "Các tệp bản quét cần chọn lại sau khi sửa lỗi".into()));

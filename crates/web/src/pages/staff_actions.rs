@@ -1,23 +1,23 @@
 //! Acting on a dossier from its page (`POST /can-bo/ho-so/{code}/thao-tac/{action}`): the
 //! page offers exactly the actions core allows this officer now, each as a small form, and
-//! every action goes through the same path as the API (`api::actions::perform`).
+//! every action goes through the same use case as the API's (`motcua_app::actions`).
 //!
 //! Each form carries the version of the dossier it was shown with: if a colleague acted in
 //! between, nothing is done and the officer sees the dossier as it now is, with what they
 //! had typed, instead of overwriting a decision they never saw.
 
-use crate::api::actions::{parse_action, perform, perform_with_documents};
-use crate::api::dossiers::staff_sees_row;
-use crate::api::submission::{read_page_form, Upload};
-use crate::app::AppState;
-use crate::auth::{Staff, WebStaff};
+use crate::auth::WebStaff;
 use crate::error::ApiError;
+use crate::state::AppState;
+use crate::uploads::read_page_form;
 use axum::extract::{Form, FromRequest, Multipart, Path, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
+use motcua_app::action_input::parse_action;
+use motcua_app::actions::{self, ResultFile};
+use motcua_app::submission::Upload;
+use motcua_app::AppError;
 use motcua_core::dossier::ActionKind;
-use motcua_core::files::FileKind;
-use motcua_store::{DossierRow, NewDocument};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -74,20 +74,14 @@ async fn read_form(state: &AppState, req: Request) -> Result<(HashMap<String, St
     Ok((form.fields, form.uploads.into_iter().find(|u| u.part == "ket_qua")))
 }
 
-/// The result document an approval carries: the signed file attached, or the notice
-/// generated from the dossier when the officer asks for it.
-async fn result_document(state: &AppState, d: &DossierRow, staff: &Staff, f: &HashMap<String, String>, file: Option<Upload>) -> Result<Option<NewDocument>, ApiError> {
-    let (bytes, kind, original_name) = match file {
-        Some(u) if u.kind != FileKind::Pdf => return Err(ApiError::field("ket_qua", "Văn bản kết quả phải là tệp PDF")),
-        Some(u) => (u.bytes, u.kind, u.file_name),
-        None if f.contains_key("tao_ket_qua") => {
-            let note = f.get("note").map(String::as_str).unwrap_or("");
-            return super::generated_result(state, d, &staff.0.full_name, note).await.map(Some);
-        }
-        None => return Ok(None),
-    };
-    let blob = state.blobs.put(&bytes).await?;
-    Ok(Some(NewDocument { name: "Văn bản kết quả giải quyết".into(), sha256: blob.sha256, size: blob.size, content_type: kind.content_type().into(), original_name }))
+/// The result document an approval's form carries: the signed file attached, or the
+/// notice generated from the dossier when the officer asks for it.
+fn result_file(f: &HashMap<String, String>, file: Option<Upload>) -> ResultFile {
+    match file {
+        Some(u) => ResultFile::Attached(u),
+        None if f.contains_key("tao_ket_qua") => ResultFile::Generated,
+        None => ResultFile::None,
+    }
 }
 
 /// What a form field is called on the page, for error messages.
@@ -104,7 +98,7 @@ fn field_label(path: &str) -> &str {
         "exception_reason" => "Lý do yêu cầu lần nữa",
         "step" => "Bước trả lại",
         "assignee" => "Cán bộ được giao",
-        "ket_qua" => "Văn bản kết quả",
+        "ket_qua" | "result_file" => "Văn bản kết quả",
         "note" => "Ghi chú",
         _ => path,
     }
@@ -115,7 +109,7 @@ pub async fn act(State(state): State<AppState>, staff: WebStaff, Path((code, act
     let result: Result<Response, ApiError> = async {
         let kind = ActionKind::parse(&action).filter(|k| !matches!(k, ActionKind::Submit | ActionKind::Withdraw)).ok_or(ApiError::NotFound)?;
         // Out of scope is "not found" before anything about the form is said.
-        let d = state.store.dossier_by_public_id(&code).await?.filter(|d| staff_sees_row(&staff, d).unwrap_or(false)).ok_or(ApiError::NotFound)?;
+        let d = state.store.dossier_by_public_id(&code).await?.filter(|d| staff.sees(d).unwrap_or(false)).ok_or(ApiError::NotFound)?;
         let (f, file) = read_form(&state, req).await?;
         let typed: String = f.iter().filter(|(k, v)| *k != "version" && !v.trim().is_empty()).map(|(_, v)| v.trim().to_string()).collect::<Vec<_>>().join(" · ");
         if f.get("version").and_then(|v| v.parse::<i64>().ok()) != Some(d.version) {
@@ -124,28 +118,24 @@ pub async fn act(State(state): State<AppState>, staff: WebStaff, Path((code, act
                 kind.label_vi(),
                 if typed.is_empty() { String::new() } else { format!(" Nội dung bạn đã nhập: {typed}") }
             );
-            return super::staff_dossier_page(&state, &staff, &d, None, Some(msg), axum::http::StatusCode::CONFLICT).await;
+            return super::staff_dossier::staff_dossier_page(&state, &staff, &d, None, Some(msg), axum::http::StatusCode::CONFLICT).await;
         }
         let body = body_of(kind, &f).to_string();
         let outcome = match parse_action(kind, body.as_bytes()) {
-            Ok(action) if kind == ActionKind::Approve => match result_document(&state, &d, &staff, &f, file).await {
-                Ok(Some(doc)) => perform_with_documents(&state, &d, (&staff.actor(), &staff.label()), &action, &[doc], "result").await,
-                Ok(None) => perform(&state, &d, &staff.actor(), &staff.label(), &action, None).await.map(|o| o.dossier),
-                Err(e) => Err(e),
-            },
-            Ok(action) => perform(&state, &d, &staff.actor(), &staff.label(), &action, None).await.map(|o| o.dossier),
+            Ok(action) if kind == ActionKind::Approve => actions::approve(&state, &d, &staff, &action, result_file(&f, file), None).await,
+            Ok(action) => actions::perform(&state, &d, &staff.actor(), &staff.label(), &action, None).await,
             Err(e) => Err(e),
         };
-        match outcome {
+        match outcome.map(|o| o.dossier) {
             Ok(out) => Ok(Redirect::to(&format!("/can-bo/ho-so/{}?da={}", out.public_id(), kind.as_str())).into_response()),
-            Err(ApiError::Invalid(e)) => {
+            Err(AppError::Invalid(e)) => {
                 let msg = e.0.iter().map(|x| format!("{}: {}", field_label(&x.path), x.message)).collect::<Vec<_>>().join("; ");
-                super::staff_dossier_page(&state, &staff, &d, None, Some(format!("{}: {msg}", kind.label_vi())), axum::http::StatusCode::UNPROCESSABLE_ENTITY).await
+                super::staff_dossier::staff_dossier_page(&state, &staff, &d, None, Some(format!("{}: {msg}", kind.label_vi())), axum::http::StatusCode::UNPROCESSABLE_ENTITY).await
             }
-            Err(ApiError::Conflict(m)) | Err(ApiError::Forbidden(m)) => {
-                super::staff_dossier_page(&state, &staff, &d, None, Some(m), axum::http::StatusCode::CONFLICT).await
+            Err(AppError::Conflict(m)) | Err(AppError::Forbidden(m)) => {
+                super::staff_dossier::staff_dossier_page(&state, &staff, &d, None, Some(m), axum::http::StatusCode::CONFLICT).await
             }
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         }
     }
     .await;

@@ -4,15 +4,14 @@
 //! answers it, and chooses whether the answer is published on `/phan-anh`.
 
 use super::render;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Staff, WebStaff};
 use crate::error::ApiError;
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_core::admin::{handles_unassigned_feedback, AgencyPlace};
-use motcua_core::dossier::Role;
+use motcua_app::AppError;
 use motcua_core::time::to_local;
 use motcua_store::FeedbackRow;
 use serde::Deserialize;
@@ -41,18 +40,6 @@ struct StaffFeedbackPage {
 
 const PAGE: i64 = 30;
 
-async fn sees_unassigned(state: &AppState, staff: &Staff) -> Result<bool, ApiError> {
-    if staff.0.system_admin {
-        return Ok(true);
-    }
-    let agencies = state.agencies_today().await?;
-    Ok(staff.0.grants.iter().filter(|g| matches!(g.role, Role::Supervisor | Role::Admin)).any(|g| {
-        agencies.iter().find(|a| a.id == g.agency_id).is_some_and(|a| {
-            handles_unassigned_feedback(g.role, &AgencyPlace { code: &a.code, kind: &a.kind, unit_code: a.unit_code.as_deref(), parent_id: a.parent_id })
-        })
-    }))
-}
-
 fn time(ms: i64) -> String {
     to_local(motcua_store::from_ms(ms)).format("%H:%M %d/%m/%Y").to_string()
 }
@@ -72,7 +59,7 @@ fn item(f: FeedbackRow) -> Item {
 }
 
 async fn page(state: &AppState, staff: &Staff, before: Option<i64>) -> Result<StaffFeedbackPage, ApiError> {
-    let rows = state.store.feedback_for_staff(&staff.agencies(), sees_unassigned(state, staff).await?, before, PAGE + 1).await?;
+    let rows = state.store.feedback_for_staff(&staff.agencies(), motcua_app::feedback::handles_unassigned(state, staff).await?, before, PAGE + 1).await?;
     let next = (rows.len() as i64 > PAGE).then(|| rows[PAGE as usize - 1].created_at);
     Ok(StaffFeedbackPage { user: staff.0.full_name.clone(), items: rows.into_iter().take(PAGE as usize).map(item).collect(), notice: None, error: None, next })
 }
@@ -105,21 +92,14 @@ pub struct AnswerForm {
 pub async fn answer(State(state): State<AppState>, staff: WebStaff, Path(code): Path<String>, Form(f): Form<AnswerForm>) -> Response {
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let result: Result<Response, ApiError> = async {
-        let row = state.store.feedback_by_code(&code).await?.ok_or(ApiError::NotFound)?;
-        let allowed = match row.agency_id {
-            Some(a) => staff.agencies().contains(&a),
-            None => sees_unassigned(&state, &staff).await?,
-        };
-        if !allowed {
-            return Err(ApiError::NotFound);
+        match motcua_app::feedback::answer(&state, &staff, &code, &f.answer, f.publish.is_some()).await {
+            Err(AppError::Invalid(e)) => {
+                let mut p = page(&state, &staff, None).await?;
+                p.error = Some((code, e.0.into_iter().next().map(|x| x.message).unwrap_or_default()));
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(p)).into_response());
+            }
+            other => other?,
         }
-        let text = f.answer.trim();
-        if text.is_empty() || text.chars().count() > 5000 {
-            let mut p = page(&state, &staff, None).await?;
-            p.error = Some((code, "Nhập câu trả lời (tối đa 5.000 ký tự)".into()));
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(p)).into_response());
-        }
-        state.store.answer_feedback(&code, text, staff.0.user_id, f.publish.is_some(), state.now()).await?;
         Ok(Redirect::to("/can-bo/phan-anh?da_tra_loi=1").into_response())
     }
     .await;

@@ -4,7 +4,7 @@
 //! the same transaction as every action.
 
 use super::render;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::ApiError;
 use askama::Template;
 use axum::extract::State;

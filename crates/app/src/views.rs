@@ -1,87 +1,18 @@
-//! What the API and pages show of stored records: JSON shapes (documented in OpenAPI)
-//! built from rows, with Vietnamese labels from core.
+//! What the use cases show of a dossier: the shapes the API returns as JSON (documented
+//! in OpenAPI) and the pages and forms print, built from rows, with Vietnamese labels
+//! from core.
 
-use crate::app::AppState;
-use crate::error::ApiError;
+use crate::context::App;
+use crate::error::AppError;
+pub use crate::names::{AgencyRef, ProcedureRef};
 use motcua_core::calendar::{due_status, Outcome};
 use motcua_core::dossier::{ActionKind, State, StepFacts};
 use motcua_core::time::rfc3339_vn;
 use motcua_store::{from_ms, DocumentRow, DossierRow, EventRow};
 use serde::Serialize;
-use std::collections::HashMap;
-use std::sync::RwLock;
-use std::time::{Duration, Instant as StdInstant};
-use utoipa::ToSchema;
 
-/// Codes and names of agencies and procedures, cached because every dossier view needs
-/// them and they change rarely (refreshed on a miss and every minute).
-#[derive(Default)]
-pub struct Names {
-    inner: RwLock<NamesInner>,
-}
-
-#[derive(Default)]
-struct NamesInner {
-    agencies: HashMap<i64, (String, String)>,
-    procedures: HashMap<i64, (String, String)>,
-    loaded: Option<StdInstant>,
-}
-
-const NAMES_TTL: Duration = Duration::from_secs(60);
-
-impl Names {
-    fn fresh(&self) -> bool {
-        self.inner.read().map(|i| i.loaded.is_some_and(|t| t.elapsed() < NAMES_TTL)).unwrap_or(false)
-    }
-
-    async fn reload(&self, state: &AppState) -> Result<(), ApiError> {
-        let (agencies, procedures) = state.store.reference_names().await?;
-        if let Ok(mut i) = self.inner.write() {
-            i.agencies = agencies;
-            i.procedures = procedures;
-            i.loaded = Some(StdInstant::now());
-        }
-        Ok(())
-    }
-
-    /// Makes sure the given agencies and procedure are cached, so the sync getters find them.
-    pub async fn ensure(&self, state: &AppState, agency: &[i64], procedure: Option<i64>) -> Result<(), ApiError> {
-        let missing = {
-            let i = self.inner.read().map_err(|_| ApiError::Internal("names lock".into()))?;
-            agency.iter().any(|a| !i.agencies.contains_key(a)) || procedure.is_some_and(|p| !i.procedures.contains_key(&p))
-        };
-        if missing || !self.fresh() {
-            self.reload(state).await?;
-        }
-        Ok(())
-    }
-
-    /// A cached agency (empty if unknown: call [`Names::ensure`] first).
-    pub fn agency(&self, id: i64) -> AgencyRef {
-        let (code, name) = self.inner.read().ok().and_then(|i| i.agencies.get(&id).cloned()).unwrap_or_default();
-        AgencyRef { code, name }
-    }
-
-    /// A cached procedure (empty if unknown: call [`Names::ensure`] first).
-    pub fn procedure(&self, id: i64) -> ProcedureRef {
-        let (code, name) = self.inner.read().ok().and_then(|i| i.procedures.get(&id).cloned()).unwrap_or_default();
-        ProcedureRef { code, name }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AgencyRef {
-    pub code: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ProcedureRef {
-    pub code: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepView {
     pub index: usize,
     pub name: String,
@@ -91,7 +22,8 @@ pub struct StepView {
     pub budget_minutes: i64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicantView {
     /// `person` or `organisation`.
     pub kind: String,
@@ -102,7 +34,8 @@ pub struct ApplicantView {
     pub address: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventView {
     pub seq: i64,
     /// RFC 3339 in Vietnamese time.
@@ -118,12 +51,13 @@ pub struct EventView {
     /// Who acted (`user:7`, `applicant`); shown to staff only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub data: serde_json::Value,
     pub hash: String,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentView {
     pub id: i64,
     pub name: String,
@@ -134,7 +68,8 @@ pub struct DocumentView {
 }
 
 /// A dossier as the API returns it: its summary, and what only the detail needs.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DossierView {
     #[serde(flatten)]
     pub summary: DossierSummary,
@@ -158,9 +93,9 @@ pub struct DossierView {
 
 /// The explanation of a received dossier's due date, from its facts and its events
 /// (pauses are the spans from a supplement request after reception to the supply).
-fn explain(state: &AppState, facts: &motcua_core::dossier::DossierFacts, events: &[EventRow]) -> Option<Vec<String>> {
+fn explain(app: &App, facts: &motcua_core::dossier::DossierFacts, events: &[EventRow]) -> Option<Vec<String>> {
     let received = facts.received_at?;
-    let cal = &*state.calendar_for(facts.receiving_agency);
+    let cal = &*app.calendar_for(facts.receiving_agency);
     let mut pauses = Vec::new();
     let mut open: Option<motcua_core::time::Instant> = None;
     for e in events {
@@ -176,9 +111,9 @@ fn explain(state: &AppState, facts: &motcua_core::dossier::DossierFacts, events:
         }
     }
     if let Some(p) = open {
-        pauses.push((p, state.now().max(p)));
+        pauses.push((p, app.now().max(p)));
     }
-    let (_, mut lines) = motcua_core::calendar::explain_due(cal, &state.config.rules, received, facts.processing, &pauses);
+    let (_, mut lines) = motcua_core::calendar::explain_due(cal, &app.settings.rules, received, facts.processing, &pauses);
     if facts.paused_at.is_some() {
         lines.push("Hồ sơ đang chờ bổ sung: thời hạn tạm dừng cho đến khi nhận đủ giấy tờ.".to_string());
     }
@@ -189,7 +124,8 @@ fn explain(state: &AppState, facts: &motcua_core::dossier::DossierFacts, events:
 }
 
 /// A dossier as lists show it: enough to pick it, without steps or history.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DossierSummary {
     /// Regulated code, issued at reception (`H56.22366-261123-0001`).
     pub code: Option<String>,
@@ -216,11 +152,11 @@ pub struct DossierSummary {
     pub version: i64,
 }
 
-fn due_status_of(state: &AppState, facts: &motcua_core::dossier::DossierFacts) -> Option<String> {
-    let cal = &*state.calendar_for(facts.receiving_agency);
-    match (facts.state.is_handled(), facts.due_at_now(cal, state.now())) {
+fn due_status_of(app: &App, facts: &motcua_core::dossier::DossierFacts) -> Option<String> {
+    let cal = &*app.calendar_for(facts.receiving_agency);
+    match (facts.state.is_handled(), facts.due_at_now(cal, app.now())) {
         (false, Some(due)) => Some(
-            match due_status(cal, &state.config.rules, state.now(), due) {
+            match due_status(cal, &app.settings.rules, app.now(), due) {
                 motcua_core::calendar::DueStatus::OnTrack => "on_track",
                 motcua_core::calendar::DueStatus::DueSoon => "due_soon",
                 motcua_core::calendar::DueStatus::Overdue => "overdue",
@@ -232,21 +168,21 @@ fn due_status_of(state: &AppState, facts: &motcua_core::dossier::DossierFacts) -
 }
 
 /// The list view of a dossier (names from the cache: call [`prepare_names`] first).
-pub fn dossier_summary(state: &AppState, d: &DossierRow) -> Result<DossierSummary, ApiError> {
+pub fn dossier_summary(app: &App, d: &DossierRow) -> Result<DossierSummary, AppError> {
     let facts = d.facts()?;
     Ok(DossierSummary {
         code: d.code.clone(),
         reference: d.reference.clone(),
         state: facts.state.as_str().into(),
         state_label: facts.state.label_vi().into(),
-        procedure: state.names.procedure(d.procedure_id),
-        agency: state.names.agency(d.receiving_agency_id),
+        procedure: app.names.procedure(d.procedure_id),
+        agency: app.names.agency(d.receiving_agency_id),
         channel: d.channel.clone(),
         applicant_name: d.applicant_name.clone(),
         submitted_at: rfc3339_vn(from_ms(d.submitted_at)),
         received_at: ts(d.received_at),
         due_at: ts(d.due_at),
-        due_status: due_status_of(state, &facts),
+        due_status: due_status_of(app, &facts),
         outcome: facts.outcome.map(|o| o.as_str().into()),
         outcome_label: facts.outcome.map(|o: Outcome| o.label_vi().into()),
         current_step_name: facts.current_step.and_then(|i| facts.steps.get(i)).map(|s| s.name.clone()),
@@ -265,7 +201,7 @@ pub enum Audience {
     Applicant,
 }
 
-fn step_views(state: &AppState, steps: &[StepFacts]) -> Vec<StepView> {
+fn step_views(app: &App, steps: &[StepFacts]) -> Vec<StepView> {
     steps
         .iter()
         .enumerate()
@@ -274,19 +210,19 @@ fn step_views(state: &AppState, steps: &[StepFacts]) -> Vec<StepView> {
             name: s.name.clone(),
             role: s.role.as_str().into(),
             role_label: s.role.label_vi().into(),
-            agency: state.names.agency(s.agency_id),
+            agency: app.names.agency(s.agency_id),
             budget_minutes: s.budget_minutes,
         })
         .collect()
 }
 
 /// Caches the names the views of these dossiers need.
-pub async fn prepare_names(state: &AppState, dossiers: &[&DossierRow]) -> Result<(), ApiError> {
+pub async fn prepare_names(app: &App, dossiers: &[&DossierRow]) -> Result<(), AppError> {
     let mut agencies = Vec::new();
     for d in dossiers {
         agencies.push(d.receiving_agency_id);
         agencies.extend(d.steps()?.iter().map(|s| s.agency_id));
-        state.names.ensure(state, &agencies, Some(d.procedure_id)).await?;
+        app.names.ensure(app, &agencies, Some(d.procedure_id)).await?;
         agencies.clear();
     }
     Ok(())
@@ -295,14 +231,14 @@ pub async fn prepare_names(state: &AppState, dossiers: &[&DossierRow]) -> Result
 /// The view of a dossier; with `events`/`documents` for the detail view. Names come from
 /// the cache: call [`prepare_names`] first.
 pub fn dossier_view(
-    state: &AppState,
+    app: &App,
     d: &DossierRow,
     audience: Audience,
     events: Option<&[EventRow]>,
     documents: Option<Vec<DocumentRow>>,
-) -> Result<DossierView, ApiError> {
+) -> Result<DossierView, AppError> {
     let facts = d.facts()?;
-    let steps = step_views(state, &facts.steps);
+    let steps = step_views(app, &facts.steps);
     // What the applicant may see of each event is core's one definition; staff see all.
     let sees = |e: &EventRow| match (audience, ActionKind::parse(&e.action)) {
         (Audience::Staff, _) => motcua_core::dossier::ApplicantSees { event: true, note: true, data: true },
@@ -334,7 +270,7 @@ pub fn dossier_view(
             .collect()
     });
     Ok(DossierView {
-        summary: dossier_summary(state, d)?,
+        summary: dossier_summary(app, d)?,
         delivery: d.delivery.clone(),
         applicant: ApplicantView {
             kind: d.applicant_kind.clone(),
@@ -355,7 +291,7 @@ pub fn dossier_view(
                 .map(|x| DocumentView { id: x.id, name: x.name, original_name: x.original_name, size: x.size, content_type: x.content_type, sha256: x.sha256 })
                 .collect()
         }),
-        due_explanation: events.and_then(|evs| explain(state, &facts, evs)),
+        due_explanation: events.and_then(|evs| explain(app, &facts, evs)),
         timeline,
     })
 }

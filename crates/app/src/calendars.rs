@@ -3,8 +3,8 @@
 //! schedules administrators save, which win for the same year or agency. Saving one
 //! rebuilds them in place; other app servers of a province pick it up when they restart.
 
-use crate::app::AppState;
-use crate::error::ApiError;
+use crate::context::App;
+use crate::error::AppError;
 use motcua_core::calendar::{parse_schedule, vietnam_calendar, Session, SpecialDay, WorkCalendar};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
@@ -58,7 +58,7 @@ pub fn check(scope: &Scope<'_>, text: &str) -> Result<Vec<SpecialDay>, String> {
     Ok(days)
 }
 
-impl AppState {
+impl App {
     /// The working calendar of an agency: its own when it has local days off.
     pub fn calendar_for(&self, agency_id: i64) -> Arc<WorkCalendar> {
         let c = self.calendars.read().unwrap_or_else(|e| e.into_inner());
@@ -70,7 +70,7 @@ impl AppState {
     }
 
     /// Rebuilds the calendars from the files and the saved schedules.
-    pub async fn reload_calendars(&self, sources: &CalendarSources) -> Result<(), ApiError> {
+    pub async fn reload_calendars(&self, sources: &CalendarSources) -> Result<(), AppError> {
         let mut official = sources.official.clone();
         let mut local: BTreeMap<String, Vec<SpecialDay>> = sources.local.iter().cloned().collect();
         for (s, text) in self.store.calendar_schedules().await? {
@@ -106,7 +106,7 @@ impl AppState {
             Calendars { national, local }
         })
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::Internal(e.to_string()))?;
         *self.calendars.write().unwrap_or_else(|e| e.into_inner()) = built;
         Ok(())
     }
