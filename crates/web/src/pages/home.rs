@@ -7,17 +7,17 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
-pub(super) struct ProcedureLine {
-    pub(super) code: String,
-    pub(super) name: String,
-    pub(super) processing: String,
+struct ProcedureLine {
+    code: String,
+    name: String,
+    processing: String,
 }
 
 #[derive(Template)]
 #[template(path = "home.html")]
-pub(super) struct HomePage {
-    pub(super) procedures: Vec<ProcedureLine>,
-    pub(super) fields: Vec<(String, usize)>,
+struct HomePage {
+    procedures: Vec<ProcedureLine>,
+    fields: Vec<(String, usize)>,
 }
 
 pub async fn home(State(state): State<AppState>) -> Response {

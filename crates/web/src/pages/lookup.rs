@@ -18,13 +18,13 @@ use motcua_app::views::{dossier_view, prepare_names, Audience, DossierView};
 
 #[derive(Template)]
 #[template(path = "lookup.html")]
-pub(super) struct LookupPage {
+pub struct LookupPage {
     pub(super) error: Option<String>,
     pub(super) code: String,
 }
 
 #[derive(Deserialize)]
-pub(super) struct LookupQuery {
+pub struct LookupQuery {
     pub(super) ma: Option<String>,
 }
 
@@ -34,14 +34,14 @@ pub async fn lookup_form(Query(q): Query<LookupQuery>) -> Response {
 }
 
 #[derive(Deserialize)]
-pub(super) struct LookupForm {
+pub struct LookupForm {
     pub(super) code: String,
     pub(super) secret: String,
 }
 
 #[derive(Template)]
 #[template(path = "lookup_result.html")]
-pub(super) struct LookupResult {
+pub struct LookupResult {
     pub(super) id: String,
     pub(super) state: String,
     pub(super) next_step: String,
@@ -69,7 +69,7 @@ pub(super) struct LookupResult {
 }
 
 /// What the applicant should know or do next, in plain Vietnamese.
-pub(super) fn next_step(v: &DossierView) -> String {
+fn next_step(v: &DossierView) -> String {
     let s = &v.summary;
     let last_note = v.timeline.as_ref().and_then(|t| t.last()).and_then(|e| e.note.clone()).unwrap_or_default();
     match s.state.as_str() {
@@ -117,7 +117,7 @@ pub async fn applicant_page_with(
     Ok(page)
 }
 
-pub(super) fn lookup_result(v: DossierView, notice: Option<String>, withdraw_error: Option<String>) -> LookupResult {
+fn lookup_result(v: DossierView, notice: Option<String>, withdraw_error: Option<String>) -> LookupResult {
     // What the applicant sees of the history was decided by the view (`Audience::Applicant`).
     let page = dossier_page(v.clone());
     let s = &v.summary;
@@ -174,7 +174,7 @@ pub async fn find_with_events(state: &AppState, code: &str, secret: &str) -> Res
     Ok(found.filter(|_| proven))
 }
 
-pub(super) fn not_found_page(code: String) -> Response {
+fn not_found_page(code: String) -> Response {
     // One answer for a wrong code and a wrong secret: nobody learns which codes exist.
     (
         StatusCode::NOT_FOUND,
@@ -195,7 +195,7 @@ pub async fn lookup(State(state): State<AppState>, Form(f): Form<LookupForm>) ->
 }
 
 #[derive(Deserialize)]
-pub(super) struct ResultForm {
+pub struct ResultForm {
     pub(super) code: String,
     pub(super) secret: String,
 }
@@ -257,7 +257,7 @@ pub async fn supply(State(state): State<AppState>, mut mp: axum::extract::Multip
 }
 
 #[derive(Deserialize)]
-pub(super) struct WithdrawForm {
+pub struct WithdrawForm {
     pub(super) code: String,
     pub(super) secret: String,
     pub(super) reason: String,

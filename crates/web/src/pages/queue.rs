@@ -16,7 +16,7 @@ use motcua_app::views::DossierSummary;
 use motcua_core::dossier::State as DState;
 
 /// One line of the staff list.
-pub(super) struct Line {
+pub struct Line {
     pub(super) id: String,
     pub(super) procedure: String,
     pub(super) applicant: String,
@@ -34,7 +34,7 @@ pub(super) fn short_time(rfc: &Option<String>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-pub(super) fn due_label(status: Option<&str>, outcome: Option<&str>, outcome_label: Option<&str>) -> (String, String) {
+fn due_label(status: Option<&str>, outcome: Option<&str>, outcome_label: Option<&str>) -> (String, String) {
     match (status, outcome_label) {
         (Some(s), _) => {
             let label = match s {
@@ -64,63 +64,63 @@ pub(super) fn line(v: &DossierSummary) -> Line {
 
 #[derive(Template)]
 #[template(path = "staff_list.html")]
-pub(super) struct StaffList {
-    pub(super) user: String,
+pub struct StaffList {
+    user: String,
     /// State, its label and how many dossiers of the scope are in it.
-    pub(super) states: Vec<(&'static str, &'static str, i64)>,
-    pub(super) selected_state: String,
-    pub(super) search: String,
-    pub(super) urgent: bool,
+    states: Vec<(&'static str, &'static str, i64)>,
+    selected_state: String,
+    search: String,
+    urgent: bool,
     /// The one agency the list is narrowed to (code), if any.
-    pub(super) agency: String,
+    agency: String,
     /// Agencies whose tracking book this officer may print (code, name), and today.
-    pub(super) book_agencies: Vec<(String, String)>,
-    pub(super) today: String,
+    book_agencies: Vec<(String, String)>,
+    today: String,
     /// Whether this officer receives dossiers at a counter.
-    pub(super) can_receive: bool,
+    can_receive: bool,
     /// What a dashboard drill-down shows (empty for the queue).
-    pub(super) drill_label: String,
+    drill_label: String,
     /// The query string of the current filters, for the next page's link.
-    pub(super) filters: String,
-    pub(super) procedure: String,
-    pub(super) due_window: String,
+    filters: String,
+    procedure: String,
+    due_window: String,
     /// Only the dossiers handed to me.
-    pub(super) mine: bool,
-    pub(super) field: String,
-    pub(super) channel: String,
+    mine: bool,
+    field: String,
+    channel: String,
     /// Every field of the catalogue, for the filter.
-    pub(super) fields: Vec<String>,
-    pub(super) is_admin: bool,
-    pub(super) items: Vec<Line>,
-    pub(super) next: Option<String>,
-    pub(super) error: Option<String>,
+    fields: Vec<String>,
+    is_admin: bool,
+    items: Vec<Line>,
+    next: Option<String>,
+    error: Option<String>,
 }
 
 #[derive(Deserialize)]
-pub(super) struct StaffListQuery {
-    pub(super) state: Option<String>,
-    pub(super) q: Option<String>,
+pub struct StaffListQuery {
+    state: Option<String>,
+    q: Option<String>,
     /// One agency of the scope (drill-down from the dashboard).
-    pub(super) co_quan: Option<String>,
+    co_quan: Option<String>,
     /// `moi` for newest first; default: most urgent first among open dossiers.
-    pub(super) sap_xep: Option<String>,
-    pub(super) cursor: Option<String>,
+    sap_xep: Option<String>,
+    cursor: Option<String>,
     /// Procedure code.
-    pub(super) thu_tuc: Option<String>,
+    thu_tuc: Option<String>,
     /// Field of the procedure.
-    pub(super) linh_vuc_loc: Option<String>,
+    linh_vuc_loc: Option<String>,
     /// online | counter | post
-    pub(super) kenh: Option<String>,
+    kenh: Option<String>,
     /// `1`: only dossiers handed to me by name.
-    pub(super) cua_toi: Option<String>,
+    cua_toi: Option<String>,
     /// `qua-han` (overdue now) or `sap-den-han` (due within the warning window).
-    pub(super) han: Option<String>,
+    han: Option<String>,
     /// A number of the dashboard: its figure, period, receiving agency or field.
-    pub(super) so_lieu: Option<String>,
-    pub(super) tu: Option<String>,
-    pub(super) den: Option<String>,
-    pub(super) co_quan_nhan: Option<String>,
-    pub(super) linh_vuc: Option<String>,
+    so_lieu: Option<String>,
+    tu: Option<String>,
+    den: Option<String>,
+    co_quan_nhan: Option<String>,
+    linh_vuc: Option<String>,
 }
 
 /// The dashboard number a drill-down link stands for, checked against the officer's scope.

@@ -13,7 +13,7 @@ use crate::auth::WebStaff;
 use super::queue::{line, short_time};
 use motcua_app::views::{dossier_view, prepare_names, Audience, DossierView};
 
-pub(super) struct Summary {
+pub struct Summary {
     pub(super) id: String,
     pub(super) procedure: String,
     pub(super) agency: String,
@@ -26,14 +26,14 @@ pub(super) struct Summary {
     pub(super) outcome: String,
 }
 
-pub(super) struct StepLine {
+pub struct StepLine {
     pub(super) name: String,
     pub(super) role: String,
     pub(super) agency: String,
     pub(super) current: bool,
 }
 
-pub(super) struct EventLine {
+pub struct EventLine {
     /// The instant as RFC 3339, for `<time datetime>`.
     pub(super) datetime: String,
     pub(super) at: String,
@@ -45,7 +45,7 @@ pub(super) struct EventLine {
 
 #[derive(Template)]
 #[template(path = "dossier.html")]
-pub(super) struct DossierPage {
+pub struct DossierPage {
     pub(super) d: Summary,
     /// What this officer may do now (action name, label), the version the forms carry,
     /// and the earlier steps a dossier can be returned to.
@@ -71,7 +71,7 @@ pub(super) struct DossierPage {
 }
 
 /// The official forms a dossier's history gives rise to.
-pub(super) fn available_forms(v: &DossierView) -> Vec<(&'static str, &'static str)> {
+fn available_forms(v: &DossierView) -> Vec<(&'static str, &'static str)> {
     let happened = |action: &str| v.timeline.as_ref().is_some_and(|t| t.iter().any(|e| e.action == action));
     let mut forms = Vec::new();
     if v.summary.received_at.is_some() {
@@ -155,7 +155,7 @@ pub async fn full_view(state: &AppState, d: &motcua_store::DossierRow, audience:
 }
 
 #[derive(Deserialize)]
-pub(super) struct StaffDossierQuery {
+pub struct StaffDossierQuery {
     /// The action just done (after the redirect that follows it).
     pub(super) da: Option<String>,
     /// Just received at the counter.

@@ -12,9 +12,9 @@ use crate::auth::SESSION_COOKIE;
 
 #[derive(Template)]
 #[template(path = "login.html")]
-pub(super) struct LoginPage {
-    pub(super) error: Option<String>,
-    pub(super) username: String,
+pub struct LoginPage {
+    error: Option<String>,
+    username: String,
 }
 
 pub async fn login_form() -> Response {
@@ -22,9 +22,9 @@ pub async fn login_form() -> Response {
 }
 
 #[derive(Deserialize)]
-pub(super) struct LoginForm {
-    pub(super) username: String,
-    pub(super) password: String,
+pub struct LoginForm {
+    username: String,
+    password: String,
 }
 
 pub async fn login(State(state): State<AppState>, addr: crate::throttle::ClientAddr, headers: axum::http::HeaderMap, Form(f): Form<LoginForm>) -> Response {
