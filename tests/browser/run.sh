@@ -3,8 +3,9 @@
 #  1. the axe-core accessibility check of the public pages (fails on any serious or
 #     critical finding);
 #  2. the end-to-end tests of the citizen flows (e2e/1-7) and of the staff back office
-#     under /can-bo (e2e/8-12: online acceptance, a two-agency dossier, supplement,
-#     apology, dashboard), e2e/*.test.js with node's test runner.
+#     under /can-bo (e2e/8-13: online acceptance, a two-agency dossier, supplement,
+#     apology, dashboard, counter), the citizen pages on a 360 px phone (e2e/14),
+#     e2e/*.test.js with node's test runner.
 # Full-page screenshots of every step go to tests/browser/artifacts/ (not committed).
 #
 # Usage: tests/browser/run.sh [BASE_URL]

@@ -300,3 +300,43 @@ async fn a_step_is_handed_to_a_named_colleague(app: &TestApp) {
 }
 
 on_both_backends!(a_step_is_handed_to_a_named_colleague => hand_over_sqlite, hand_over_postgres);
+
+/// The number a state's tab shows in the queue (`Label (N)`), if the tab is there.
+fn tab_count(html: &str, state: &str) -> Option<usize> {
+    let at = html.find(&format!("/can-bo?state={state}"))?;
+    let text = &html[at..];
+    let open = text.find('(')?;
+    text[open + 1..text.find(')')?].parse().ok()
+}
+
+fn rows(html: &str) -> usize {
+    html.matches("<td><a href=\"/can-bo/ho-so/").count()
+}
+
+/// From the default queue (most urgent first, open dossiers), a dossier that is no longer
+/// open is found by its code and by its applicant's ID number, and a closed state's tab
+/// opens exactly the dossiers it counts (issue 14: a result waiting to be returned could
+/// be found only after switching to "newest first").
+async fn the_default_queue_finds_dossiers_in_every_state(app: &TestApp) {
+    let cookie = staff_cookie(app, "motcua.nhatrang").await;
+    let reception = app.token("motcua.nhatrang").await;
+    let open = code_of(&create_at_counter(app, "1.001193").await);
+    let withdrawn = code_of(&create_at_counter(app, "1.001193").await);
+    app.act(&withdrawn, "withdraw", &reception, serde_json::json!({ "reason": "Công dân không còn nhu cầu" })).await.expect(200);
+
+    for q in [withdrawn.clone(), APPLICANT_CCCD.to_string()] {
+        let r = page(app, &cookie, &format!("/can-bo?q={q}")).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert!(r.text.contains(&withdrawn), "searching {q} from the default queue finds the withdrawn dossier");
+    }
+    let queue = page(app, &cookie, "/can-bo").await;
+    assert!(queue.text.contains(&open) && !queue.text.contains(&withdrawn), "the default queue lists open dossiers only");
+    assert_eq!(tab_count(&queue.text, "withdrawn"), Some(1), "the withdrawn tab counts one dossier");
+    let tab = page(app, &cookie, "/can-bo?state=withdrawn").await;
+    assert_eq!(rows(&tab.text), 1, "the withdrawn tab opens what it counts");
+    assert!(tab.text.contains(&withdrawn));
+    let processing = page(app, &cookie, "/can-bo?state=received").await;
+    assert_eq!(Some(rows(&processing.text)), tab_count(&queue.text, "received"), "an open state's tab opens what it counts");
+}
+
+on_both_backends!(the_default_queue_finds_dossiers_in_every_state => default_queue_finds_every_state_sqlite, default_queue_finds_every_state_postgres);

@@ -155,8 +155,12 @@ pub async fn staff_list(State(state): State<AppState>, staff: WebStaff, Query(q)
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
-    let urgent = q.sap_xep.as_deref() != Some("moi") && cell.is_none();
     let search = q.q.clone().unwrap_or_default();
+    // Most urgent first is the order of open dossiers. A search, a closed state's tab or a
+    // dashboard number looks among every dossier, newest first: a result waiting to be
+    // returned must be found by its code from the default queue.
+    let closed_state = q.state.as_deref().and_then(DState::parse).is_some_and(DState::is_handled);
+    let urgent = q.sap_xep.as_deref() != Some("moi") && cell.is_none() && search.trim().is_empty() && !closed_state;
     // Due windows as instants: overdue now, or due within the warning window.
     let now = state.now();
     let rfc = |t: motcua_core::time::Instant| t.to_rfc3339();
