@@ -76,6 +76,11 @@ test('a returned dossier is rated once at /danh-gia; a second rating is refused'
     assert.equal(await page.getByRole('status').innerText(), `Cảm ơn bạn. Đánh giá hồ sơ ${code}: 18 điểm/18 (Xuất sắc), rất hài lòng.`);
     assert.equal(await page.locator('form[action="/danh-gia"]').count(), 0, 'no form after the thank-you');
     await shot('rating-thanks');
+    // Not a dead end: back to the dossier's lookup, its code filled in.
+    r = await submitAndWait(page, () => page.getByRole('link', { name: `Xem lại hồ sơ ${code}` }).click());
+    assert.equal(r.status(), 200);
+    assert.equal(new URL(page.url()).pathname, '/tra-cuu');
+    assert.equal(await page.getByLabel('Mã hồ sơ').inputValue(), code);
 
     // Once only.
     await visit(page, `/danh-gia?ma=${encodeURIComponent(code)}`);

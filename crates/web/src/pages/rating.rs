@@ -98,12 +98,13 @@ pub async fn submit(State(state): State<AppState>, Form(f): Form<HashMap<String,
         }
     };
     match motcua_app::rating::rate(&state, &d, &rating).await {
-        Ok(()) => render(page(
-            &f,
-            &HashMap::new(),
-            None,
-            Some(format!("Cảm ơn bạn. Đánh giá hồ sơ {}: {} điểm/18 ({}), {}.", d.public_id(), rating.total(), rating.band_vi(), rating.satisfaction.label_vi().to_lowercase())),
-        )),
+        Ok(()) => {
+            let thanks = format!("Cảm ơn bạn. Đánh giá hồ sơ {}: {} điểm/18 ({}), {}.", d.public_id(), rating.total(), rating.band_vi(), rating.satisfaction.label_vi().to_lowercase());
+            let mut p = page(&f, &HashMap::new(), None, Some(thanks));
+            // The way back to the dossier, by the code it goes by (not as typed).
+            p.code = d.public_id().to_string();
+            render(p)
+        }
         Err(AppError::Conflict(m)) => refuse(StatusCode::CONFLICT, &m, HashMap::new()),
         Err(e) => ApiError::from(e).into_response(),
     }
