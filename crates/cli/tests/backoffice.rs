@@ -340,3 +340,23 @@ async fn the_default_queue_finds_dossiers_in_every_state(app: &TestApp) {
 }
 
 on_both_backends!(the_default_queue_finds_dossiers_in_every_state => default_queue_finds_every_state_sqlite, default_queue_finds_every_state_postgres);
+
+/// The queue's quick filters (issue 14): each is a link to what it names. "Quá hạn" lists
+/// a dossier past its due date and not one received today; "Sắp đến hạn" the reverse
+/// while the first is overdue.
+async fn the_queue_has_quick_filters(app: &TestApp) {
+    let old = code_of(&create_at_counter(app, "1.001193").await);
+    app.clock.advance(chrono::Duration::days(30));
+    let fresh = code_of(&create_at_counter(app, "1.001193").await);
+    // Signed in after the month has passed (a session lasts a working day).
+    let cookie = staff_cookie(app, "motcua.nhatrang").await;
+    let queue = page(app, &cookie, "/can-bo").await;
+    for (label, href) in [("Của tôi", "/can-bo?cua_toi=1"), ("Quá hạn", "/can-bo?han=qua-han"), ("Sắp đến hạn", "/can-bo?han=sap-den-han"), ("Chờ trả kết quả", "/can-bo?state=result_ready")] {
+        assert!(queue.text.contains(&format!("<a href=\"{href}\">{label}</a>")), "the quick filter {label}");
+    }
+    let overdue = page(app, &cookie, "/can-bo?han=qua-han").await;
+    assert!(overdue.text.contains(&old) && !overdue.text.contains(&fresh), "overdue lists the old dossier only");
+    assert!(overdue.text.contains("href=\"/can-bo?han=qua-han\" aria-current=\"page\""), "the filter in use is marked");
+}
+
+on_both_backends!(the_queue_has_quick_filters => queue_quick_filters_sqlite, queue_quick_filters_postgres);
