@@ -143,7 +143,7 @@ pub async fn supply_papers(app: &App, d: &DossierRow, files: &[Upload], answers:
 }
 
 /// Keeps an uploaded file and describes it as a document of a dossier.
-pub async fn stored_document(app: &App, f: &Upload, name: String) -> Result<NewDocument, AppError> {
+pub(crate) async fn stored_document(app: &App, f: &Upload, name: String) -> Result<NewDocument, AppError> {
     let blob = app.files.put(&f.bytes).await?;
     Ok(NewDocument { name, sha256: blob.sha256, size: blob.size, content_type: f.kind.content_type().into(), original_name: f.file_name.clone() })
 }

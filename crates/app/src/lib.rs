@@ -14,7 +14,7 @@ pub mod actions;
 pub mod cache;
 pub mod calendars;
 pub mod citizens;
-pub mod codes;
+mod codes;
 mod context;
 pub mod documents;
 pub mod exports;

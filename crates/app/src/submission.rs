@@ -15,7 +15,7 @@ use motcua_core::files::FileKind;
 use motcua_core::ids::{AgencyCode, Cccd, Phone, TaxCode};
 use motcua_core::reception::CounterReception;
 use motcua_core::validation::FieldErrors;
-use motcua_store::{ActionContext, DossierRow, IdempotencyKey, NewDocument, NewDossier, StoredResponse};
+use motcua_store::{ActionContext, DossierRow, IdempotencyKey, NewDossier, StoredResponse};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -331,14 +331,7 @@ pub async fn submit(
     }
     let mut new_docs = Vec::with_capacity(documents.len());
     for (doc_name, u) in documents {
-        let blob = app.files.put(&u.bytes).await?;
-        new_docs.push(NewDocument {
-            name: doc_name,
-            sha256: blob.sha256,
-            size: blob.size,
-            content_type: u.kind.content_type().into(),
-            original_name: u.file_name.clone(),
-        });
+        new_docs.push(crate::actions::stored_document(app, u, doc_name).await?);
     }
     let step_agencies = steps.iter().map(|s| s.agency_id).collect();
     let new = NewDossier {

@@ -22,21 +22,27 @@ pub const AGENCY_KINDS: [&str; 9] = [
     "social_insurance",
 ];
 
-/// The level of an officer who may change the catalogue and routes (province or system);
-/// refused below that, before any input is read.
-pub async fn catalogue_level(app: &App, staff: &Staff) -> Result<AdminLevel, AppError> {
+/// The right to change the catalogue and the step routes, held from province level up.
+/// Only [`catalogue_right`] makes one, so an adapter that refuses early (before reading an
+/// uploaded file) passes it on instead of the use case asking the database twice.
+pub struct CatalogueRight {
+    level: AdminLevel,
+    label: String,
+}
+
+/// The officer's right to change the catalogue and routes; refused below province level.
+pub async fn catalogue_right(app: &App, staff: &Staff) -> Result<CatalogueRight, AppError> {
     let level = super::level(app, staff).await?;
     if level == AdminLevel::Agency {
         return Err(AppError::Forbidden(ScopeRefusal::NotProvinceLevel.to_string()));
     }
-    Ok(level)
+    Ok(CatalogueRight { level, label: staff.label() })
 }
 
 /// Imports a catalogue file (the format of `data/procedures.json`: procedures with their
 /// documents, fees, processing time and workflow steps with time budgets): all or
 /// nothing, with the errors by line.
-pub async fn import_catalogue(app: &App, staff: &Staff, text: &str) -> Result<ImportReport, AppError> {
-    let level = catalogue_level(app, staff).await?;
+pub async fn import_catalogue(app: &App, right: &CatalogueRight, text: &str) -> Result<ImportReport, AppError> {
     if text.trim().is_empty() {
         return Err(AppError::field("catalogue", "Dán nội dung tệp danh mục thủ tục (JSON)"));
     }
@@ -45,11 +51,10 @@ pub async fn import_catalogue(app: &App, staff: &Staff, text: &str) -> Result<Im
         let more = if bad.len() > 20 { format!(" … và {} lỗi khác", bad.len() - 20) } else { String::new() };
         AppError::field("catalogue", format!("{} lỗi, không nhập thủ tục nào: {}{more}", bad.len(), shown.join("; ")))
     })?;
-    let label = staff.label();
-    let actor = AdminActor { label: &label, now: app.now() };
+    let actor = AdminActor { label: &right.label, now: app.now() };
     let report = app
         .store
-        .import_procedures_as(&procedures, app.now(), actor, &level)
+        .import_procedures_as(&procedures, app.now(), actor, &right.level)
         .await?
         .map_err(|(code, refusal)| AppError::Forbidden(format!("{refusal} (thủ tục {code}); không nhập thủ tục nào")))?;
     app.caches.catalogue.clear();
@@ -70,7 +75,7 @@ pub struct RouteForm<'a> {
 /// Saves a step route: only a province (or system) administrator, for their province and
 /// to agencies they manage (`core::catalogue::may_set_route`).
 pub async fn save_route(app: &App, staff: &Staff, f: &RouteForm<'_>) -> Result<(), AppError> {
-    let level = catalogue_level(app, staff).await?;
+    let right = catalogue_right(app, staff).await?;
     let mut errors = FieldErrors::default();
     let procedure = match f.procedure.trim() {
         "" | EVERY_PROCEDURE => EVERY_PROCEDURE.to_string(),
@@ -113,10 +118,9 @@ pub async fn save_route(app: &App, staff: &Staff, f: &RouteForm<'_>) -> Result<(
         Some(a) => current_admin_agencies(app, staff).await?.contains(&a.id),
         None => true,
     };
-    may_set_route(&level, area_province.as_deref(), in_scope, owner.as_ref()).map_err(|r| AppError::Forbidden(r.to_string()))?;
+    may_set_route(&right.level, area_province.as_deref(), in_scope, owner.as_ref()).map_err(|r| AppError::Forbidden(r.to_string()))?;
     let Some(area) = area else { return Err(AppError::Internal("checked area".into())) };
-    let label = staff.label();
-    let actor = AdminActor { label: &label, now: app.now() };
+    let actor = AdminActor { label: &right.label, now: app.now() };
     app.store.save_step_route(Some(actor), &procedure, kind, area.as_str(), target.map(|a| a.id), app.now()).await?;
     Ok(())
 }

@@ -12,7 +12,7 @@ mod catalogue;
 pub use accounts::{create_staff, managed_accounts, reset_password, set_active, set_grant};
 pub use agencies::{save_agency, AgencyForm};
 pub use calendar::save_calendar;
-pub use catalogue::{catalogue_level, import_catalogue, save_route, visible_routes, RouteForm, AGENCY_KINDS};
+pub use catalogue::{catalogue_right, import_catalogue, save_route, visible_routes, CatalogueRight, RouteForm, AGENCY_KINDS};
 
 use crate::access::Staff;
 use crate::context::App;

@@ -301,9 +301,9 @@ pub async fn import(State(state): State<AppState>, staff: WebStaff, mut mp: Mult
     let Some(staff) = staff.0 else { return Redirect::to("/dang-nhap").into_response() };
     let result: Result<Response, ApiError> = async {
         // Refused below province level before the file is even read.
-        admin::catalogue_level(&state, &staff).await?;
+        let right = admin::catalogue_right(&state, &staff).await?;
         let text = read_catalogue(&mut mp).await?;
-        match admin::import_catalogue(&state, &staff, &text).await {
+        match admin::import_catalogue(&state, &right, &text).await {
             Ok(r) => Ok(done(&format!("nhap-{}-{}-{}", r.inserted, r.updated, r.unchanged))),
             Err(e) => answer(&state, &staff, Err(e), "", None, HashMap::new()).await,
         }
